@@ -1,0 +1,135 @@
+"""The one chokepoint for reading a person's record (DESIGN.md sections 2 and 3).
+
+`get_person_for_user` answers 404 for a person who does not exist and for one the user may
+not see, so a URL never reveals whether someone is known. Every successful read writes one
+AccessLog row in the request's transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.selectors import can_see_person_data, current_organisation
+
+from .models import (
+    AccessAction,
+    AccessBasis,
+    AccessLog,
+    BreakGlassAccess,
+    Person,
+    PersonGroupObjectPermission,
+    PersonUserObjectPermission,
+)
+
+VIEW_PERSON = "view_person"
+CHANGE_PERSON = "change_person"
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    person: Person
+    basis: str
+
+    @property
+    def is_break_glass(self) -> bool:
+        return self.basis == AccessBasis.BREAK_GLASS
+
+
+def relationship_exists(user, perm: str = VIEW_PERSON, person_ref=None):
+    """SQL expression: a guardian permission grants `perm` to the user or one of their teams.
+
+    Written against guardian's direct foreign-key tables rather than ObjectPermissionChecker,
+    because the checker lets superusers through: here no one reaches a record without a
+    relationship. `person_ref` defaults to the outer Person row, for scoped list selectors.
+    """
+    person_ref = person_ref if person_ref is not None else OuterRef("pk")
+    direct = PersonUserObjectPermission.objects.filter(
+        content_object=person_ref, user=user, permission__codename=perm
+    )
+    via_team = PersonGroupObjectPermission.objects.filter(
+        content_object=person_ref, group__user=user, permission__codename=perm
+    )
+    return Exists(direct) | Exists(via_team)
+
+
+def has_relationship(user, person: Person, perm: str = VIEW_PERSON) -> bool:
+    return Person.objects.filter(pk=person.pk).filter(relationship_exists(user, perm)).exists()
+
+
+def live_break_glass(user, person_id: int) -> BreakGlassAccess | None:
+    return (
+        BreakGlassAccess.objects.filter(
+            user=user, person_id=person_id, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def access_basis(user, person: Person, perm: str = VIEW_PERSON) -> str | None:
+    """How the user may see the person, or None. Restricted records refuse break-glass."""
+    if not can_see_person_data(user):
+        return None
+    if has_relationship(user, person, perm):
+        return AccessBasis.RELATIONSHIP
+    return _break_glass_basis(user, person, perm)
+
+
+def _basis_for_loaded(user, person: Person, perm: str) -> str | None:
+    if person._related:
+        return AccessBasis.RELATIONSHIP
+    return _break_glass_basis(user, person, perm)
+
+
+def _break_glass_basis(user, person: Person, perm: str) -> str | None:
+    if perm == VIEW_PERSON and not person.is_restricted and live_break_glass(user, person.pk):
+        return AccessBasis.BREAK_GLASS
+    return None
+
+
+def log_access(*, user, person: Person, basis: str, action: str, what: str) -> AccessLog:
+    return AccessLog.objects.create(
+        user=user,
+        organisation=current_organisation(user),
+        person=person,
+        action=action,
+        basis=basis,
+        what=what,
+    )
+
+
+def get_person_for_user(
+    user, pk, *, perm: str = VIEW_PERSON, action: str = AccessAction.VIEW, what: str,
+    log: bool = True,
+) -> PersonAccess:
+    """Load a person the user may see, log the read, or raise Http404."""
+    if not can_see_person_data(user):
+        raise Http404("No such person")
+    person = (
+        Person.objects.filter(pk=pk)
+        .annotate(_related=relationship_exists(user, perm))
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    basis = _basis_for_loaded(user, person, perm)
+    if basis is None:
+        raise Http404("No such person")
+    if log:
+        log_access(user=user, person=person, basis=basis, action=action, what=what)
+    return PersonAccess(person=person, basis=basis)
+
+
+def get_person_for_break_glass(user, pk) -> Person:
+    """A person the user may open in an emergency: exists, not restricted, staff user.
+
+    404 for a restricted or unknown person, and for users who never see people (commissioners).
+    """
+    if not can_see_person_data(user):
+        raise Http404("No such person")
+    person = Person.objects.filter(pk=pk, is_restricted=False).first()
+    if person is None:
+        raise Http404("No such person")
+    return person

@@ -1,0 +1,124 @@
+"""Reads of people, scoped to the user asking (DESIGN.md section 2).
+
+Search returns stubs (name, date of birth, NHS number, which team holds the person) so staff
+can avoid duplicates without opening records; restricted people never appear to anyone
+without an explicit relationship.
+"""
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Max, Prefetch, Q
+
+from .models import AccessLog, BreakGlassAccess, Person, PersonContact, Relationship
+from .permissions import relationship_exists
+from .validators import normalise_nhs_number, normalise_postcode
+
+NAME_MATCH_THRESHOLD = 0.35  # pg_trgm word similarity: catches one or two typos per name
+
+
+def people_for_user(user):
+    """People the user has a relationship with (relationship basis only)."""
+    return Person.objects.filter(relationship_exists(user))
+
+
+def _holding_teams_prefetch():
+    return Prefetch(
+        "relationships",
+        queryset=Relationship.objects.active().filter(team__isnull=False).select_related("team"),
+        to_attr="active_team_relationships",
+    )
+
+
+def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=""):
+    """Stub search over the person index.
+
+    An NHS number is an exact match and wins over the other fields; otherwise name (with
+    typos, trigram), date of birth and postcode narrow the result together.
+    """
+    people = Person.objects.annotate(has_relationship=relationship_exists(user))
+    people = people.filter(Q(is_restricted=False) | Q(has_relationship=True))
+    nhs_number = normalise_nhs_number(nhs_number)
+    if nhs_number:
+        people = people.filter(nhs_number=nhs_number)
+    else:
+        if name:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_MATCH_THRESHOLD]
+                )
+            query = " ".join(name.lower().split())
+            people = people.filter(search_name__trigram_word_similar=query).annotate(
+                similarity=TrigramWordSimilarity(query, "search_name")
+            )
+        if date_of_birth:
+            people = people.filter(date_of_birth=date_of_birth)
+        if postcode:
+            people = people.filter(postcode__iexact=normalise_postcode(postcode))
+    ordering = ["-similarity"] if name and not nhs_number else []
+    return (
+        people.only(
+            "pk", "given_name", "family_name", "preferred_name", "date_of_birth",
+            "nhs_number", "postcode", "is_restricted",
+        )
+        .prefetch_related(_holding_teams_prefetch())
+        .order_by(*ordering, "family_name", "given_name", "pk")
+    )
+
+
+def likely_duplicates(*, nhs_number="", given_name="", family_name="", date_of_birth=None,
+                      exclude_pk=None, user):
+    """Possible duplicates before a new person is created: same NHS number, or a similar
+    name with the same date of birth."""
+    matches = Person.objects.none()
+    nhs_number = normalise_nhs_number(nhs_number)
+    if nhs_number:
+        matches = search_people(user, nhs_number=nhs_number)
+    if date_of_birth and (given_name or family_name):
+        by_name = search_people(
+            user, name=f"{given_name} {family_name}", date_of_birth=date_of_birth
+        )
+        matches = matches | by_name if nhs_number else by_name
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    return matches
+
+
+def holding_teams(person: Person) -> list:
+    return sorted(
+        {r.team for r in getattr(person, "active_team_relationships", [])}, key=lambda t: t.name
+    )
+
+
+def contacts_for(person: Person):
+    return PersonContact.objects.filter(person=person).order_by("kind", "name")
+
+
+def active_relationships_for(person: Person):
+    return (
+        Relationship.objects.active()
+        .filter(person=person)
+        .select_related("team", "user")
+        .order_by("started_at")
+    )
+
+
+def recently_opened(user, limit=10):
+    """The people this user opened most recently, from their own access log."""
+    recent = (
+        AccessLog.objects.filter(user=user)
+        .values("person_id")
+        .annotate(last_at=Max("at"))
+        .order_by("-last_at")[:limit]
+    )
+    rows = list(recent)
+    people = Person.objects.in_bulk([r["person_id"] for r in rows])
+    return [(people[r["person_id"]], r["last_at"]) for r in rows if r["person_id"] in people]
+
+
+def break_glass_accesses(*, reviewed: bool | None = None):
+    accesses = BreakGlassAccess.objects.select_related("user", "person", "organisation", "reviewed_by")
+    if reviewed is True:
+        accesses = accesses.filter(reviewed_at__isnull=False)
+    elif reviewed is False:
+        accesses = accesses.filter(reviewed_at__isnull=True)
+    return accesses.order_by("-started_at")

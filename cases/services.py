@@ -1,0 +1,212 @@
+"""Every write to the person index and to who may see whom.
+
+Later issues call `grant_team_relationship` / `grant_user_relationship` when they create
+a legitimate relationship (allocation, referral, MHA assessment, safeguarding enquiry) and
+`end_relationship` when it ends (DESIGN.md sections 2 and 4).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import update_change_reason
+
+from accounts.selectors import current_organisation
+
+from .models import BreakGlassAccess, Person, PersonContact, Relationship, RelationshipKind
+from .permissions import CHANGE_PERSON, VIEW_PERSON, get_person_for_break_glass
+
+RELATIONSHIP_PERMS = (VIEW_PERSON, CHANGE_PERSON)
+
+
+class DomainError(Exception):
+    """A rule refused the change; the view shows the message as a form error."""
+
+
+# --- Relationships ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_team_relationship(*, person: Person, team, kind: str, source: str, by=None) -> Relationship:
+    """Give a team (all its current members) access to a person. A repeat is a no-op."""
+    relationship, created = Relationship.objects.get_or_create(
+        person=person, team=team, kind=kind, source=source, ended_at=None,
+        defaults={"started_by": by},
+    )
+    if created:
+        for perm in RELATIONSHIP_PERMS:
+            assign_perm(perm, team.group, person)
+    return relationship
+
+
+@transaction.atomic
+def grant_user_relationship(*, person: Person, user, kind: str, source: str, by=None) -> Relationship:
+    """Give one user access to a person (allocated worker, AMHP, SAM, enquiry officer)."""
+    relationship, created = Relationship.objects.get_or_create(
+        person=person, user=user, kind=kind, source=source, ended_at=None,
+        defaults={"started_by": by},
+    )
+    if created:
+        for perm in RELATIONSHIP_PERMS:
+            assign_perm(perm, user, person)
+    return relationship
+
+
+@transaction.atomic
+def end_relationship(*, relationship: Relationship, by=None) -> Relationship:
+    """End one relationship; the permission goes only when no other one still needs it."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if relationship.ended_at is not None:
+        return relationship
+    relationship.ended_at = timezone.now()
+    relationship.ended_by = by
+    relationship.save(update_fields=["ended_at", "ended_by"])
+    holder = {"team": relationship.team} if relationship.team_id else {"user": relationship.user}
+    still_needed = Relationship.objects.active().filter(person=relationship.person, **holder).exists()
+    if not still_needed:
+        target = relationship.team.group if relationship.team_id else relationship.user
+        for perm in RELATIONSHIP_PERMS:
+            remove_perm(perm, target, relationship.person)
+    return relationship
+
+
+def end_relationships_for_source(*, source: str, by=None) -> int:
+    relationships = list(Relationship.objects.active().filter(source=source))
+    for relationship in relationships:
+        end_relationship(relationship=relationship, by=by)
+    return len(relationships)
+
+
+# --- People -----------------------------------------------------------------------------
+
+PERSON_EDITABLE_FIELDS = (
+    "nhs_number", "council_person_id", "title", "given_name", "family_name", "preferred_name",
+    "previous_names", "date_of_birth", "gender", "ethnicity", "address_line_1",
+    "address_line_2", "town", "postcode", "phone", "email", "gp_practice",
+)
+
+
+@transaction.atomic
+def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
+    """Add someone to the person index; optionally the creating team holds the record."""
+    person = Person(**{k: v for k, v in data.items() if k in PERSON_EDITABLE_FIELDS})
+    person._history_user = by
+    person._change_reason = "Added to the person index"
+    person.full_clean()
+    person.save()
+    if team is not None:
+        grant_team_relationship(
+            person=person, team=team, kind=RelationshipKind.EXPLICIT,
+            source=source or f"created:{person.pk}",
+            by=by,
+        )
+    return person
+
+
+@dataclass
+class StaleEdit(Exception):
+    """Someone else saved the record first; nothing was overwritten."""
+
+    current: Person
+    changes: list[tuple[str, object, object]]  # (field label, value when the form opened, now)
+
+    def __str__(self):
+        return "This record was changed by someone else while you were editing it."
+
+
+@transaction.atomic
+def update_person(*, person_id: int, data: dict, expected_version: int, by, reason: str = "") -> Person:
+    """Save demographics with optimistic locking (DESIGN.md section 12).
+
+    A stale version raises StaleEdit carrying what the other person changed since the form
+    was opened, so the view can show it and keep what this user typed.
+    """
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.version != expected_version:
+        raise StaleEdit(current=person, changes=_changes_since(person, expected_version))
+    for field in PERSON_EDITABLE_FIELDS:
+        if field in data:
+            setattr(person, field, data[field])
+    person.full_clean()
+    person.version = expected_version + 1  # the row is locked, so this cannot race
+    person._history_user = by
+    person._change_reason = reason or "Details updated"
+    person.save()
+    return person
+
+
+def _changes_since(person: Person, version: int) -> list[tuple[str, object, object]]:
+    """Field-by-field changes between the version the editor saw and now, from history."""
+    history = person.history.all().order_by("history_id")
+    then = None
+    for record in history:
+        if record.version == version:
+            then = record
+    if then is None:
+        return []
+    changes = []
+    for field in PERSON_EDITABLE_FIELDS:
+        before, after = getattr(then, field), getattr(person, field)
+        if before != after:
+            changes.append((Person._meta.get_field(field).verbose_name.capitalize(), before, after))
+    return changes
+
+
+@transaction.atomic
+def add_contact(*, person: Person, data: dict, by) -> PersonContact:
+    contact = PersonContact(person=person, **data)
+    contact._history_user = by
+    contact.full_clean()
+    contact.save()
+    update_change_reason(contact, "Contact added")
+    return contact
+
+
+@transaction.atomic
+def remove_contact(*, contact: PersonContact, by) -> None:
+    contact._history_user = by
+    contact._change_reason = "Contact removed"
+    contact.delete()
+
+
+# --- Break-glass ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_break_glass(*, user, person_id: int, reason: str) -> BreakGlassAccess:
+    """Emergency access with a stated reason, for BREAK_GLASS_MINUTES, shown to a privacy
+    officer. Refused for restricted records (get_person_for_break_glass answers 404)."""
+    person = get_person_for_break_glass(user, person_id)
+    reason = (reason or "").strip()
+    if len(reason) < settings.BREAK_GLASS_MIN_REASON:
+        raise DomainError(
+            f"Give a reason of at least {settings.BREAK_GLASS_MIN_REASON} characters"
+        )
+    now = timezone.now()
+    return BreakGlassAccess.objects.create(
+        user=user,
+        organisation=current_organisation(user),
+        person=person,
+        reason=reason,
+        expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+
+
+@transaction.atomic
+def review_break_glass(*, access_id: int, by, comment: str) -> BreakGlassAccess:
+    access = BreakGlassAccess.objects.select_for_update().get(pk=access_id)
+    if access.reviewed_at is not None:
+        raise DomainError("This access has already been reviewed")
+    if access.user_id == by.pk:
+        raise DomainError("You cannot review your own break-glass access")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("Enter a review comment")
+    access.reviewed_at = timezone.now()
+    access.reviewed_by = by
+    access.review_comment = comment
+    access.save(update_fields=["reviewed_at", "reviewed_by", "review_comment"])
+    return access

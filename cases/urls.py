@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import people, privacy
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", people.person_search, name="person_search"),
+    path("new/", people.person_create, name="person_create"),
+    path("<int:pk>/", people.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("<int:pk>/contacts/new/", people.contact_add, name="contact_add"),
+    path("<int:pk>/emergency-access/", people.break_glass, name="break_glass"),
+    path("emergency-access/reviews/", privacy.break_glass_review_list, name="break_glass_reviews"),
+    path(
+        "emergency-access/reviews/<int:access_id>/",
+        privacy.break_glass_review,
+        name="break_glass_review",
+    ),
+]

@@ -1,0 +1,169 @@
+"""Person index pages: search, add, view, edit, contacts, break-glass.
+
+Thin views: access through cases.permissions, reads through selectors, writes through services.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.pagination import paginate
+from accounts.selectors import current_teams
+
+from .. import selectors, services
+from ..decorators import person_data_required
+from ..forms import BreakGlassForm, ConfirmNewPersonForm, ContactForm, PersonForm, PersonSearchForm
+from ..panels import person_panels_for
+from ..permissions import (
+    CHANGE_PERSON,
+    get_person_for_break_glass,
+    get_person_for_user,
+    live_break_glass,
+)
+
+SEARCH_PAGE_SIZE = 20
+
+
+@person_data_required
+def person_search(request):
+    form = PersonSearchForm(request.GET if request.GET else None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        results = selectors.search_people(request.user, **form.cleaned_data)
+        page_obj, querystring = paginate(request, results, per_page=SEARCH_PAGE_SIZE)
+        context.update(
+            page_obj=page_obj,
+            querystring=querystring,
+            stubs=[(p, selectors.holding_teams(p)) for p in page_obj.object_list],
+        )
+    return render(request, "cases/person_search.html", context)
+
+
+def _initial_from_search(params) -> dict:
+    initial = {}
+    name = " ".join(params.get("name", "").split())
+    if name:
+        given, _, family = name.rpartition(" ")
+        initial.update(given_name=given or family, family_name=family if given else "")
+    for field in ("nhs_number", "postcode"):
+        if params.get(field):
+            initial[field] = params[field]
+    return initial
+
+
+@person_data_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    """Add a person, but first show anyone who looks like a duplicate (same NHS number, or a
+    similar name with the same date of birth)."""
+    form = PersonForm(request.POST or None, initial=_initial_from_search(request.GET))
+    confirm_form = ConfirmNewPersonForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.likely_duplicates(
+                user=request.user,
+                nhs_number=data["nhs_number"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )[:10]
+        )
+        if not duplicates or confirm_form.is_valid():
+            teams = current_teams(request.user)
+            person = services.create_person(
+                data=data, by=request.user, team=teams[0] if teams else None
+            )
+            messages.success(request, f"{person.display_name} was added to the person index.")
+            return redirect(person)
+    return render(
+        request,
+        "cases/person_create.html",
+        {
+            "form": form,
+            "confirm_form": confirm_form if duplicates else None,
+            "duplicates": [(p, selectors.holding_teams(p)) for p in duplicates],
+        },
+    )
+
+
+def person_detail(request, pk):
+    access = get_person_for_user(request.user, pk, what="person record")
+    person = access.person
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "access": access,
+            "contacts": selectors.contacts_for(person),
+            "relationships": selectors.active_relationships_for(person),
+            "break_glass": live_break_glass(request.user, person.pk)
+            if access.is_break_glass else None,
+            "panels": person_panels_for(request, person=person, access=access),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    """Edit demographics with optimistic locking: a stale save shows what changed and keeps
+    what this user typed; nothing is overwritten."""
+    access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="person record (edit)")
+    person = access.person
+    form = PersonForm(request.POST or None, instance=person)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected_version = int(request.POST.get("version", ""))
+        except ValueError:
+            expected_version = -1
+        try:
+            services.update_person(
+                person_id=person.pk, data=form.cleaned_data,
+                expected_version=expected_version, by=request.user,
+            )
+        except services.StaleEdit as exc:
+            stale = exc
+        else:
+            messages.success(request, "The person's details were saved.")
+            return redirect(person)
+    version = stale.current.version if stale else request.POST.get("version", person.version)
+    return render(
+        request,
+        "cases/person_edit.html",
+        {"person": person, "form": form, "version": version, "stale": stale},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request, pk):
+    access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="contacts (add)")
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_contact(person=access.person, data=form.cleaned_data, by=request.user)
+        messages.success(request, "The contact was added.")
+        return redirect(access.person)
+    return render(request, "cases/contact_form.html", {"person": access.person, "form": form})
+
+
+@person_data_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request, pk):
+    """Emergency access to a record without a relationship: reason, 60 minutes, reviewed.
+
+    Shows only the search stub until a reason is given; restricted people answer 404.
+    """
+    person = get_person_for_break_glass(request.user, pk)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_break_glass(
+                user=request.user, person_id=person.pk, reason=form.cleaned_data["reason"]
+            )
+        except services.DomainError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            return redirect(person)
+    return render(request, "cases/person_break_glass.html", {"person": person, "form": form})
