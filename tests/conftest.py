@@ -1,0 +1,127 @@
+"""Shared fixtures: a small partnership with role-named clients (DESIGN.md section 10).
+
+- practitioner and manager in North team, which holds `person`
+- other_worker in South team (no relationship with `person`)
+- commissioner, privacy officer, and a stranger with no membership at all
+"""
+
+import pytest
+
+from accounts.models import Organisation, Role, ServiceLine
+from cases import services as case_services
+from cases.models import RelationshipKind
+from tests.factories import OrganisationFactory, PersonFactory, make_member, make_team
+
+
+@pytest.fixture
+def council(db):
+    return OrganisationFactory(name="Northshire County Council", kind=Organisation.Kind.COUNCIL)
+
+
+@pytest.fixture
+def north_team(council):
+    return make_team("North Working Age", council, ServiceLine.WORKING_AGE, "North")
+
+
+@pytest.fixture
+def south_team(council):
+    return make_team("South Working Age", council, ServiceLine.WORKING_AGE, "South")
+
+
+@pytest.fixture
+def commissioning_team(council):
+    return make_team("Commissioning", council, ServiceLine.COMMISSIONING)
+
+
+@pytest.fixture
+def governance_team(council):
+    return make_team("Information Governance", council, ServiceLine.GOVERNANCE)
+
+
+@pytest.fixture
+def practitioner(north_team):
+    return make_member(north_team, Role.PRACTITIONER, full_name="Pat Practitioner")
+
+
+@pytest.fixture
+def manager(north_team):
+    return make_member(north_team, Role.TEAM_MANAGER, full_name="Mo Manager")
+
+
+@pytest.fixture
+def other_worker(south_team):
+    return make_member(south_team, Role.PRACTITIONER, full_name="Sam Southteam")
+
+
+@pytest.fixture
+def commissioner(commissioning_team):
+    return make_member(commissioning_team, Role.COMMISSIONER, full_name="Cleo Commissioner")
+
+
+@pytest.fixture
+def privacy_officer(governance_team):
+    return make_member(governance_team, Role.PRIVACY_OFFICER, full_name="Priya Privacy")
+
+
+@pytest.fixture
+def stranger(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(full_name="Stan Stranger")
+
+
+@pytest.fixture
+def person(north_team, practitioner):
+    person = PersonFactory(given_name="Amira", family_name="Okafor")
+    case_services.grant_team_relationship(
+        person=person, team=north_team, kind=RelationshipKind.TEAM_CASE, source="test:case",
+    )
+    return person
+
+
+def _client_for(client_class, user):
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def practitioner_client(practitioner):
+    from django.test import Client
+
+    return _client_for(Client, practitioner)
+
+
+@pytest.fixture
+def manager_client(manager):
+    from django.test import Client
+
+    return _client_for(Client, manager)
+
+
+@pytest.fixture
+def other_worker_client(other_worker):
+    from django.test import Client
+
+    return _client_for(Client, other_worker)
+
+
+@pytest.fixture
+def commissioner_client(commissioner):
+    from django.test import Client
+
+    return _client_for(Client, commissioner)
+
+
+@pytest.fixture
+def privacy_officer_client(privacy_officer):
+    from django.test import Client
+
+    return _client_for(Client, privacy_officer)
+
+
+@pytest.fixture
+def stranger_client(stranger):
+    from django.test import Client
+
+    return _client_for(Client, stranger)
