@@ -1,6 +1,6 @@
 """Reads about who a user is and what roles they hold, cached on the user object per request."""
 
-from .models import AGGREGATE_ONLY_ROLES, Membership, Role
+from .models import AGGREGATE_ONLY_ROLES, Membership
 
 
 def current_memberships(user) -> list[Membership]:

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import health
 
@@ -10,5 +12,10 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("people/", include("cases.urls")),
     path("health/", health.health, name="health"),
+    # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
 ]

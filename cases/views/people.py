@@ -32,6 +32,7 @@ def person_search(request):
         results = selectors.search_people(request.user, **form.cleaned_data)
         page_obj, querystring = paginate(request, results, per_page=SEARCH_PAGE_SIZE)
         context.update(
+            searched=True,
             page_obj=page_obj,
             querystring=querystring,
             stubs=[(p, selectors.holding_teams(p)) for p in page_obj.object_list],

@@ -191,8 +191,12 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TIME_LIMIT", "300"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Static schedule (no database scheduler: DESIGN.md section 0). Later issues add their sweeps.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": 60 * 60,
+    },
 }
 
 LOGGING = {

@@ -107,8 +107,9 @@ def test_user_relationship_grants_only_that_user(other_worker, other_worker_clie
 
 
 def test_new_team_member_gains_access_and_leaver_loses_it(person, north_team):
-    from accounts import services as account_services
     from django.test import Client
+
+    from accounts import services as account_services
 
     newcomer = UserFactory()
     membership = account_services.add_membership(user=newcomer, team=north_team, role=Role.PRACTITIONER)
