@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from accounts.registry import NavItem, Panel, register_home_panel, register_nav
         from accounts.selectors import can_see_person_data, has_role
 
-        from .selectors import recently_opened
+        from .selectors import recently_opened, unreviewed_break_glass_count
 
         register_nav(NavItem("Find a person", "cases:person_search",
                              allowed=can_see_person_data, order=10))
@@ -25,4 +25,11 @@ class CasesConfig(AppConfig):
             context=lambda request: {"recent": recently_opened(request.user)},
             allowed=can_see_person_data,
             order=10,
+        ))
+        register_home_panel(Panel(
+            key="break_glass_reviews",
+            template="cases/panels/break_glass_waiting.html",
+            context=lambda request: {"waiting": unreviewed_break_glass_count()},
+            allowed=lambda user: has_role(user, Role.PRIVACY_OFFICER),
+            order=5,
         ))

@@ -122,3 +122,35 @@ def break_glass_accesses(*, reviewed: bool | None = None):
     elif reviewed is False:
         accesses = accesses.filter(reviewed_at__isnull=True)
     return accesses.order_by("-started_at")
+
+
+def person_change_history(person: Person, limit: int = 50) -> list[dict]:
+    """Who changed the person's details, when, why and what, newest first (simple-history)."""
+    records = list(
+        person.history.select_related("history_user").order_by("-history_id")[: limit + 1]
+    )
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if len(changes) == limit:
+            break
+        fields = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            fields = [
+                (Person._meta.get_field(c.field).verbose_name.capitalize(), c.old, c.new)
+                for c in delta.changes
+                if c.field not in {"version"}
+            ]
+        changes.append(
+            {
+                "at": newer.history_date,
+                "by": newer.history_user,
+                "reason": newer.history_change_reason or newer.get_history_type_display(),
+                "fields": fields,
+            }
+        )
+    return changes
+
+
+def unreviewed_break_glass_count() -> int:
+    return BreakGlassAccess.objects.filter(reviewed_at__isnull=True).count()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", people.person_create, name="person_create"),
     path("<int:pk>/", people.person_detail, name="person_detail"),
     path("<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("<int:pk>/history/", people.person_history, name="person_history"),
     path("<int:pk>/contacts/new/", people.contact_add, name="contact_add"),
     path("<int:pk>/emergency-access/", people.break_glass, name="break_glass"),
     path("emergency-access/reviews/", privacy.break_glass_review_list, name="break_glass_reviews"),

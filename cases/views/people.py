@@ -138,6 +138,16 @@ def person_edit(request, pk):
     )
 
 
+def person_history(request, pk):
+    """Who changed this person's details, when and why (django-simple-history)."""
+    access = get_person_for_user(request.user, pk, what="person record (history)")
+    return render(
+        request,
+        "cases/person_history.html",
+        {"person": access.person, "changes": selectors.person_change_history(access.person)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def contact_add(request, pk):
     access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="contacts (add)")

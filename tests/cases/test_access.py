@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 # Every URL that shows or changes one person's data. Break-glass is not here: it shows only
 # the search stub and is tested on its own.
-PERSON_URL_NAMES = ["cases:person_detail", "cases:person_edit", "cases:contact_add"]
+PERSON_URL_NAMES = [
+    "cases:person_detail", "cases:person_edit", "cases:person_history", "cases:contact_add",
+]
 
 
 def person_urls(person):

@@ -250,3 +250,20 @@ def test_home_query_count_does_not_grow_with_recent_records(practitioner_client,
         practitioner_client.get(reverse("cases:person_detail", args=[p.pk]))
     many = count_queries(practitioner_client, url)
     assert one == many
+
+
+def test_history_page_shows_who_changed_what(practitioner_client, manager, person):
+    services.update_person(person_id=person.pk, data={"town": "Cromer"},
+                           expected_version=person.version, by=manager)
+    body = practitioner_client.get(reverse("cases:person_history", args=[person.pk])).content.decode()
+    assert "Mo Manager" in body and "Town or city" in body and "Cromer" in body
+
+
+def test_history_page_query_count_is_flat(practitioner_client, manager, person):
+    url = reverse("cases:person_history", args=[person.pk])
+    services.update_person(person_id=person.pk, data={"town": "A"}, expected_version=1, by=manager)
+    one = count_queries(practitioner_client, url)
+    for version in range(2, 12):
+        services.update_person(person_id=person.pk, data={"town": f"T{version}"},
+                               expected_version=version, by=manager)
+    assert count_queries(practitioner_client, url) == one
