@@ -29,30 +29,27 @@ class DomainError(Exception):
 # --- Relationships ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def grant_team_relationship(*, person: Person, team, kind: str, source: str, by=None) -> Relationship:
-    """Give a team (all its current members) access to a person. A repeat is a no-op."""
+def _grant(*, person: Person, holder: dict, target, kind: str, source: str, by) -> Relationship:
     relationship, created = Relationship.objects.get_or_create(
-        person=person, team=team, kind=kind, source=source, ended_at=None,
+        person=person, kind=kind, source=source, ended_at=None, **holder,
         defaults={"started_by": by},
     )
     if created:
         for perm in RELATIONSHIP_PERMS:
-            assign_perm(perm, team.group, person)
+            assign_perm(perm, target, person)
     return relationship
+
+
+@transaction.atomic
+def grant_team_relationship(*, person: Person, team, kind: str, source: str, by=None) -> Relationship:
+    """Give a team (all its current members) access to a person. A repeat is a no-op."""
+    return _grant(person=person, holder={"team": team}, target=team.group, kind=kind, source=source, by=by)
 
 
 @transaction.atomic
 def grant_user_relationship(*, person: Person, user, kind: str, source: str, by=None) -> Relationship:
     """Give one user access to a person (allocated worker, AMHP, SAM, enquiry officer)."""
-    relationship, created = Relationship.objects.get_or_create(
-        person=person, user=user, kind=kind, source=source, ended_at=None,
-        defaults={"started_by": by},
-    )
-    if created:
-        for perm in RELATIONSHIP_PERMS:
-            assign_perm(perm, user, person)
-    return relationship
+    return _grant(person=person, holder={"user": user}, target=user, kind=kind, source=source, by=by)
 
 
 @transaction.atomic

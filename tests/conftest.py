@@ -79,49 +79,19 @@ def person(north_team, practitioner):
     return person
 
 
-def _client_for(client_class, user):
-    client = client_class()
-    client.force_login(user)
-    return client
+def _signed_in_client_fixture(user_fixture: str):
+    @pytest.fixture
+    def signed_in_client(request):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(request.getfixturevalue(user_fixture))
+        return client
+
+    return signed_in_client
 
 
-@pytest.fixture
-def practitioner_client(practitioner):
-    from django.test import Client
-
-    return _client_for(Client, practitioner)
-
-
-@pytest.fixture
-def manager_client(manager):
-    from django.test import Client
-
-    return _client_for(Client, manager)
-
-
-@pytest.fixture
-def other_worker_client(other_worker):
-    from django.test import Client
-
-    return _client_for(Client, other_worker)
-
-
-@pytest.fixture
-def commissioner_client(commissioner):
-    from django.test import Client
-
-    return _client_for(Client, commissioner)
-
-
-@pytest.fixture
-def privacy_officer_client(privacy_officer):
-    from django.test import Client
-
-    return _client_for(Client, privacy_officer)
-
-
-@pytest.fixture
-def stranger_client(stranger):
-    from django.test import Client
-
-    return _client_for(Client, stranger)
+# practitioner_client, manager_client, other_worker_client, commissioner_client,
+# privacy_officer_client, stranger_client
+for _user_fixture in ("practitioner", "manager", "other_worker", "commissioner", "privacy_officer", "stranger"):
+    globals()[f"{_user_fixture}_client"] = _signed_in_client_fixture(_user_fixture)
