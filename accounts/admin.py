@@ -31,10 +31,19 @@ class UserAdmin(BaseUserAdmin):
         ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser may make or unmake superusers or admin-page users."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "is_staff"]
+        return readonly
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:
@@ -67,8 +76,10 @@ class TeamAdmin(admin.ModelAdmin):
             obj.save()
         else:
             created = services.create_team(
-                organisation=obj.organisation, name=obj.name,
-                service_line=obj.service_line, locality=obj.locality,
+                organisation=obj.organisation,
+                name=obj.name,
+                service_line=obj.service_line,
+                locality=obj.locality,
             )
             obj.pk, obj.group = created.pk, created.group
             obj._state.adding = False

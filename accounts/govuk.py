@@ -47,9 +47,7 @@ class GovukDateInput(forms.MultiWidget):
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):
-        day, month, year = (
-            str(data.get(f"{name}_{part}", "") or "").strip() for part, _, _ in _PARTS
-        )
+        day, month, year = (str(data.get(f"{name}_{part}", "") or "").strip() for part, _, _ in _PARTS)
         if not (day or month or year):
             return ""
         if _DATE_PARTS.fullmatch(f"{day}/{month}/{year}"):
@@ -106,9 +104,7 @@ class GovukDateField(forms.DateField):
             try:
                 return datetime.date.fromisoformat(value)
             except ValueError:
-                raise forms.ValidationError(
-                    self.error_messages["invalid"], code="invalid"
-                ) from None
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
     def _raise_for_raw(self, value: str):
@@ -205,9 +201,7 @@ class GovukBoundField(BoundField):
             if option.data["value"] in ("", None) and option.choice_label == "---------":
                 continue  # Django's blank choice makes no sense as a radio.
             option.data["attrs"] = {**option.data["attrs"], "class": input_class}
-            options.append(
-                {"tag": option.tag(), "label": option.choice_label, "id": option.id_for_label}
-            )
+            options.append({"tag": option.tag(), "label": option.choice_label, "id": option.id_for_label})
         return options
 
     @property

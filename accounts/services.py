@@ -92,9 +92,7 @@ def end_membership(*, membership: Membership, ended_on=None) -> Membership:
 
 
 def create_user(*, email: str, full_name: str, password: str | None = None, is_staff=False) -> User:
-    return User.objects.create_user(
-        email=email, full_name=full_name, password=password, is_staff=is_staff
-    )
+    return User.objects.create_user(email=email, full_name=full_name, password=password, is_staff=is_staff)
 
 
 # --- Two-factor (django-otp TOTP) --------------------------------------------------------

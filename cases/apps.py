@@ -12,24 +12,31 @@ class CasesConfig(AppConfig):
 
         from .selectors import recently_opened, unreviewed_break_glass_count
 
-        register_nav(NavItem("Find a person", "cases:person_search",
-                             allowed=can_see_person_data, order=10))
-        register_nav(NavItem(
-            "Emergency access reviews", "cases:break_glass_reviews",
-            allowed=lambda user: has_role(user, Role.PRIVACY_OFFICER), order=80,
-            active_prefix="/people/emergency-access/reviews/",
-        ))
-        register_home_panel(Panel(
-            key="recently_opened",
-            template="cases/panels/recently_opened.html",
-            context=lambda request: {"recent": recently_opened(request.user)},
-            allowed=can_see_person_data,
-            order=10,
-        ))
-        register_home_panel(Panel(
-            key="break_glass_reviews",
-            template="cases/panels/break_glass_waiting.html",
-            context=lambda request: {"waiting": unreviewed_break_glass_count()},
-            allowed=lambda user: has_role(user, Role.PRIVACY_OFFICER),
-            order=5,
-        ))
+        register_nav(NavItem("Find a person", "cases:person_search", allowed=can_see_person_data, order=10))
+        register_nav(
+            NavItem(
+                "Emergency access reviews",
+                "cases:break_glass_reviews",
+                allowed=lambda user: has_role(user, Role.PRIVACY_OFFICER),
+                order=80,
+                active_prefix="/people/emergency-access/reviews/",
+            )
+        )
+        register_home_panel(
+            Panel(
+                key="recently_opened",
+                template="cases/panels/recently_opened.html",
+                context=lambda request: {"recent": recently_opened(request.user)},
+                allowed=can_see_person_data,
+                order=10,
+            )
+        )
+        register_home_panel(
+            Panel(
+                key="break_glass_reviews",
+                template="cases/panels/break_glass_waiting.html",
+                context=lambda request: {"waiting": unreviewed_break_glass_count()},
+                allowed=lambda user: has_role(user, Role.PRIVACY_OFFICER),
+                order=5,
+            )
+        )

@@ -17,19 +17,31 @@ from .validators import (
 class PersonSearchForm(forms.Form):
     use_required_attribute = False
     nhs_number = forms.CharField(
-        label="NHS number", required=False, max_length=14,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
-                                      "autocomplete": "off", "class": "govuk-input--width-10"}),
+        label="NHS number",
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "class": "govuk-input--width-10",
+            }
+        ),
         help_text="10 digits. If you have it, you need nothing else.",
     )
     name = forms.CharField(
-        label="Name", required=False, max_length=200,
+        label="Name",
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         help_text="First and last name. Close spellings are found too.",
     )
     date_of_birth = GovukDateField(label="Date of birth", required=False)
     postcode = forms.CharField(
-        label="Postcode", required=False, max_length=10,
+        label="Postcode",
+        required=False,
+        max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "govuk-input--width-10"}),
     )
 
@@ -51,9 +63,7 @@ class PersonSearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and not any(data.get(f) for f in self.fields):
-            raise forms.ValidationError(
-                "Enter an NHS number, or a name, date of birth or postcode"
-            )
+            raise forms.ValidationError("Enter an NHS number, or a name, date of birth or postcode")
         return data
 
     @property
@@ -62,16 +72,31 @@ class PersonSearchForm(forms.Form):
 
 
 PERSON_FORM_FIELDS = [
-    "nhs_number", "council_person_id", "title", "given_name", "family_name", "preferred_name",
-    "previous_names", "date_of_birth", "gender", "ethnicity", "address_line_1",
-    "address_line_2", "town", "postcode", "phone", "email", "gp_practice",
+    "nhs_number",
+    "council_person_id",
+    "title",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "previous_names",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "gp_practice",
 ]
 
 
 class PersonForm(forms.ModelForm):
     use_required_attribute = False
     date_of_birth = GovukDateField(
-        label="Date of birth", help_text="For example, 27 3 1985",
+        label="Date of birth",
+        help_text="For example, 27 3 1985",
         error_messages={"required": "Enter a date of birth"},
     )
 
@@ -79,11 +104,13 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = PERSON_FORM_FIELDS
         widgets = {
-            "nhs_number": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
-                                                 "class": "govuk-input--width-10"}),
+            "nhs_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
+            ),
             "previous_names": forms.Textarea(attrs={"rows": 2}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code",
-                                               "class": "govuk-input--width-10"}),
+            "postcode": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
+            ),
             "given_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "family_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "class": "govuk-input--width-20"}),
@@ -121,7 +148,9 @@ class ConfirmNewPersonForm(forms.Form):
     none_match = forms.BooleanField(
         label="None of these is the person – add them as a new person",
         required=True,
-        error_messages={"required": "Confirm that none of the people listed is the person, or open the matching record"},
+        error_messages={
+            "required": "Confirm that none of the people listed is the person, or open the matching record"
+        },
     )
 
 

@@ -60,9 +60,7 @@ def has_relationship(user, person: Person, perm: str = VIEW_PERSON) -> bool:
 
 def live_break_glass(user, person_id: int) -> BreakGlassAccess | None:
     return (
-        BreakGlassAccess.objects.filter(
-            user=user, person_id=person_id, expires_at__gt=timezone.now()
-        )
+        BreakGlassAccess.objects.filter(user=user, person_id=person_id, expires_at__gt=timezone.now())
         .order_by("-expires_at")
         .first()
     )
@@ -101,17 +99,18 @@ def log_access(*, user, person: Person, basis: str, action: str, what: str) -> A
 
 
 def get_person_for_user(
-    user, pk, *, perm: str = VIEW_PERSON, action: str = AccessAction.VIEW, what: str,
+    user,
+    pk,
+    *,
+    perm: str = VIEW_PERSON,
+    action: str = AccessAction.VIEW,
+    what: str,
     log: bool = True,
 ) -> PersonAccess:
     """Load a person the user may see, log the read, or raise Http404."""
     if not can_see_person_data(user):
         raise Http404("No such person")
-    person = (
-        Person.objects.filter(pk=pk)
-        .annotate(_related=relationship_exists(user, perm))
-        .first()
-    )
+    person = Person.objects.filter(pk=pk).annotate(_related=relationship_exists(user, perm)).first()
     if person is None:
         raise Http404("No such person")
     basis = _basis_for_loaded(user, person, perm)

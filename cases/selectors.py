@@ -43,9 +43,7 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
     else:
         if name:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_MATCH_THRESHOLD]
-                )
+                cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_MATCH_THRESHOLD])
             query = " ".join(name.lower().split())
             people = people.filter(search_name__trigram_word_similar=query).annotate(
                 similarity=TrigramWordSimilarity(query, "search_name")
@@ -57,16 +55,23 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
     ordering = ["-similarity"] if name and not nhs_number else []
     return (
         people.only(
-            "pk", "given_name", "family_name", "preferred_name", "date_of_birth",
-            "nhs_number", "postcode", "is_restricted",
+            "pk",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "nhs_number",
+            "postcode",
+            "is_restricted",
         )
         .prefetch_related(_holding_teams_prefetch())
         .order_by(*ordering, "family_name", "given_name", "pk")
     )
 
 
-def likely_duplicates(*, nhs_number="", given_name="", family_name="", date_of_birth=None,
-                      exclude_pk=None, user):
+def likely_duplicates(
+    *, nhs_number="", given_name="", family_name="", date_of_birth=None, exclude_pk=None, user
+):
     """Possible duplicates before a new person is created: same NHS number, or a similar
     name with the same date of birth."""
     matches = Person.objects.none()
@@ -74,9 +79,7 @@ def likely_duplicates(*, nhs_number="", given_name="", family_name="", date_of_b
     if nhs_number:
         matches = search_people(user, nhs_number=nhs_number)
     if date_of_birth and (given_name or family_name):
-        by_name = search_people(
-            user, name=f"{given_name} {family_name}", date_of_birth=date_of_birth
-        )
+        by_name = search_people(user, name=f"{given_name} {family_name}", date_of_birth=date_of_birth)
         matches = matches | by_name if nhs_number else by_name
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
@@ -84,9 +87,7 @@ def likely_duplicates(*, nhs_number="", given_name="", family_name="", date_of_b
 
 
 def holding_teams(person: Person) -> list:
-    return sorted(
-        {r.team for r in getattr(person, "active_team_relationships", [])}, key=lambda t: t.name
-    )
+    return sorted({r.team for r in getattr(person, "active_team_relationships", [])}, key=lambda t: t.name)
 
 
 def contacts_for(person: Person):
@@ -126,9 +127,7 @@ def break_glass_accesses(*, reviewed: bool | None = None):
 
 def person_change_history(person: Person, limit: int = 50) -> list[dict]:
     """Who changed the person's details, when, why and what, newest first (simple-history)."""
-    records = list(
-        person.history.select_related("history_user").order_by("-history_id")[: limit + 1]
-    )
+    records = list(person.history.select_related("history_user").order_by("-history_id")[: limit + 1])
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(changes) == limit:

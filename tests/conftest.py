@@ -74,7 +74,10 @@ def stranger(db):
 def person(north_team, practitioner):
     person = PersonFactory(given_name="Amira", family_name="Okafor")
     case_services.grant_team_relationship(
-        person=person, team=north_team, kind=RelationshipKind.TEAM_CASE, source="test:case",
+        person=person,
+        team=north_team,
+        kind=RelationshipKind.TEAM_CASE,
+        source="test:case",
     )
     return person
 
@@ -93,5 +96,12 @@ def _signed_in_client_fixture(user_fixture: str):
 
 # practitioner_client, manager_client, other_worker_client, commissioner_client,
 # privacy_officer_client, stranger_client
-for _user_fixture in ("practitioner", "manager", "other_worker", "commissioner", "privacy_officer", "stranger"):
+for _user_fixture in (
+    "practitioner",
+    "manager",
+    "other_worker",
+    "commissioner",
+    "privacy_officer",
+    "stranger",
+):
     globals()[f"{_user_fixture}_client"] = _signed_in_client_fixture(_user_fixture)

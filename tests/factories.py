@@ -37,8 +37,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_team(name="North Working Age", organisation=None, service_line=ServiceLine.WORKING_AGE,
-              locality="North"):
+def make_team(
+    name="North Working Age", organisation=None, service_line=ServiceLine.WORKING_AGE, locality="North"
+):
     organisation = organisation or OrganisationFactory(name="Test Council")
     return account_services.create_team(
         organisation=organisation, name=name, service_line=service_line, locality=locality

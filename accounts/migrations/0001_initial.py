@@ -10,90 +10,250 @@ import accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('council', 'Council'), ('nhs_trust', 'NHS trust'), ('icb', 'Integrated care board'), ('provider', 'Provider')], max_length=20)),
-                ('ods_code', models.CharField(blank=True, max_length=10, verbose_name='ODS code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("council", "Council"),
+                            ("nhs_trust", "NHS trust"),
+                            ("icb", "Integrated care board"),
+                            ("provider", "Provider"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ods_code", models.CharField(blank=True, max_length=10, verbose_name="ODS code")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(max_length=150)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='Administrators who manage organisations, teams and memberships.', verbose_name='can use the admin pages')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email address")),
+                ("full_name", models.CharField(max_length=150)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Administrators who manage organisations, teams and memberships.",
+                        verbose_name="can use the admin pages",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name'],
+                "ordering": ["full_name"],
             },
             managers=[
-                ('objects', accounts.models.UserManager()),
+                ("objects", accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('service_line', models.CharField(choices=[('working_age', 'Working-age adult mental health'), ('older_people', "Older people's mental health"), ('amhp', 'AMHP service'), ('forensic', 'Forensic'), ('safeguarding', 'Safeguarding'), ('finance', 'Finance'), ('commissioning', 'Commissioning'), ('point_of_access', 'Point of access'), ('governance', 'Information governance')], max_length=20)),
-                ('locality', models.CharField(blank=True, max_length=100)),
-                ('is_active', models.BooleanField(default=True)),
-                ('group', models.OneToOneField(editable=False, help_text="Carries the team's object permissions.", on_delete=django.db.models.deletion.PROTECT, related_name='team', to='auth.group')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "service_line",
+                    models.CharField(
+                        choices=[
+                            ("working_age", "Working-age adult mental health"),
+                            ("older_people", "Older people's mental health"),
+                            ("amhp", "AMHP service"),
+                            ("forensic", "Forensic"),
+                            ("safeguarding", "Safeguarding"),
+                            ("finance", "Finance"),
+                            ("commissioning", "Commissioning"),
+                            ("point_of_access", "Point of access"),
+                            ("governance", "Information governance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("locality", models.CharField(blank=True, max_length=100)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        editable=False,
+                        help_text="Carries the team's object permissions.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="team",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'name'],
+                "ordering": ["organisation__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('practitioner', 'Practitioner'), ('senior_practitioner', 'Senior practitioner'), ('team_manager', 'Team manager'), ('business_support', 'Business support'), ('amhp', 'AMHP'), ('amhp_lead', 'AMHP lead'), ('safeguarding_manager', 'Safeguarding adults manager'), ('enquiry_officer', 'Enquiry officer'), ('finance_officer', 'Finance officer'), ('commissioner', 'Commissioner'), ('auditor', 'Auditor'), ('privacy_officer', 'Privacy officer'), ('administrator', 'Administrator')], max_length=30)),
-                ('employment_type', models.CharField(choices=[('permanent', 'Permanent'), ('seconded', 'Seconded'), ('locum', 'Locum'), ('agency', 'Agency')], default='permanent', max_length=20)),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('employer', models.ForeignKey(blank=True, help_text="Who employs them, when not the team's own organisation (seconded staff).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='accounts.organisation')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("practitioner", "Practitioner"),
+                            ("senior_practitioner", "Senior practitioner"),
+                            ("team_manager", "Team manager"),
+                            ("business_support", "Business support"),
+                            ("amhp", "AMHP"),
+                            ("amhp_lead", "AMHP lead"),
+                            ("safeguarding_manager", "Safeguarding adults manager"),
+                            ("enquiry_officer", "Enquiry officer"),
+                            ("finance_officer", "Finance officer"),
+                            ("commissioner", "Commissioner"),
+                            ("auditor", "Auditor"),
+                            ("privacy_officer", "Privacy officer"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "employment_type",
+                    models.CharField(
+                        choices=[
+                            ("permanent", "Permanent"),
+                            ("seconded", "Seconded"),
+                            ("locum", "Locum"),
+                            ("agency", "Agency"),
+                        ],
+                        default="permanent",
+                        max_length=20,
+                    ),
+                ),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who employs them, when not the team's own organisation (seconded staff).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'role'],
+                "ordering": ["team__name", "role"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="accounts_user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='team_unique_name_per_org'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="team_unique_name_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('user', 'team', 'role'), name='membership_unique_current_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("user", "team", "role"),
+                name="membership_unique_current_role",
+            ),
         ),
     ]

@@ -82,7 +82,8 @@ class Relationship(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["person"], condition=models.Q(ended_at__isnull=True),
+                fields=["person"],
+                condition=models.Q(ended_at__isnull=True),
                 name="relationship_active_person",
             ),
         ]
@@ -109,15 +110,11 @@ class AccessLog(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=AccessAction.choices)
     basis = models.CharField(max_length=20, choices=AccessBasis.choices)
-    what = models.CharField(
-        max_length=100, help_text="The page or document, for example 'person record'."
-    )
+    what = models.CharField(max_length=100, help_text="The page or document, for example 'person record'.")
 
     class Meta:
         indexes = [
@@ -135,9 +132,7 @@ class BreakGlassAccess(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_accesses"
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     started_at = models.DateTimeField(auto_now_add=True)
@@ -153,7 +148,8 @@ class BreakGlassAccess(models.Model):
         indexes = [
             models.Index(fields=["user", "person", "-expires_at"], name="breakglass_live"),
             models.Index(
-                fields=["-started_at"], condition=models.Q(reviewed_at__isnull=True),
+                fields=["-started_at"],
+                condition=models.Q(reviewed_at__isnull=True),
                 name="breakglass_unreviewed",
             ),
         ]

@@ -54,9 +54,7 @@ class Person(models.Model):
     nhs_number = models.CharField(
         "NHS number", max_length=10, blank=True, default="", validators=[validate_nhs_number]
     )
-    council_person_id = models.CharField(
-        "council person ID", max_length=20, blank=True, default=""
-    )
+    council_person_id = models.CharField("council person ID", max_length=20, blank=True, default="")
     title = models.CharField(max_length=20, blank=True)
     given_name = models.CharField("first name", max_length=100)
     family_name = models.CharField("last name", max_length=100)
@@ -67,7 +65,9 @@ class Person(models.Model):
     date_of_birth = models.DateField(validators=[validate_date_of_birth])
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
     ethnicity = models.CharField(
-        "ethnic category", max_length=2, choices=EthnicCategory.choices,
+        "ethnic category",
+        max_length=2,
+        choices=EthnicCategory.choices,
         default=EthnicCategory.NOT_KNOWN,
     )
     address_line_1 = models.CharField("address line 1", max_length=200, blank=True)
@@ -122,6 +122,16 @@ class Person(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.search_name = self.compute_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_name" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_name"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:person_detail", args=[self.pk])
+
     @property
     def display_name(self):
         name = f"{self.given_name} {self.family_name}".strip()
@@ -134,9 +144,6 @@ class Person(models.Model):
         n = self.nhs_number
         return f"{n[:3]} {n[3:6]} {n[6:]}" if n else ""
 
-    def get_absolute_url(self):
-        return reverse("cases:person_detail", args=[self.pk])
-
     def compute_search_name(self) -> str:
         names = [self.given_name, self.family_name, self.preferred_name, self.previous_names]
         return " ".join(" ".join(n.split()) for n in names if n).lower()
@@ -145,13 +152,6 @@ class Person(models.Model):
         self.nhs_number = normalise_nhs_number(self.nhs_number)
         if self.postcode:
             self.postcode = normalise_postcode(self.postcode)
-
-    def save(self, *args, **kwargs):
-        self.search_name = self.compute_search_name()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_name" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_name"]
-        super().save(*args, **kwargs)
 
 
 class PersonContact(models.Model):

@@ -73,9 +73,7 @@ def person_create(request):
         )
         if not duplicates or confirm_form.is_valid():
             teams = current_teams(request.user)
-            person = services.create_person(
-                data=data, by=request.user, team=teams[0] if teams else None
-            )
+            person = services.create_person(data=data, by=request.user, team=teams[0] if teams else None)
             messages.success(request, f"{person.display_name} was added to the person index.")
             return redirect(person)
     return render(
@@ -100,8 +98,7 @@ def person_detail(request, pk):
             "access": access,
             "contacts": selectors.contacts_for(person),
             "relationships": selectors.active_relationships_for(person),
-            "break_glass": live_break_glass(request.user, person.pk)
-            if access.is_break_glass else None,
+            "break_glass": live_break_glass(request.user, person.pk) if access.is_break_glass else None,
             "panels": person_panels_for(request, person=person, access=access),
         },
     )
@@ -122,8 +119,10 @@ def person_edit(request, pk):
             expected_version = -1
         try:
             services.update_person(
-                person_id=person.pk, data=form.cleaned_data,
-                expected_version=expected_version, by=request.user,
+                person_id=person.pk,
+                data=form.cleaned_data,
+                expected_version=expected_version,
+                by=request.user,
             )
         except services.StaleEdit as exc:
             stale = exc

@@ -10,27 +10,18 @@ from accounts.pagination import paginate
 
 from .. import selectors, services
 from ..decorators import role_required
-
-STATUS_FILTERS = {"unreviewed": False, "reviewed": True, "all": None}
+from ..filters import BreakGlassFilter
 
 
 @role_required(Role.PRIVACY_OFFICER)
 def break_glass_review_list(request):
-    status = request.GET.get("status", "unreviewed")
-    if status not in STATUS_FILTERS:
-        status = "unreviewed"
-    accesses = selectors.break_glass_accesses(reviewed=STATUS_FILTERS[status])
-    page_obj, querystring = paginate(request, accesses)
+    """Every emergency access, newest first; waiting for review unless filtered otherwise."""
+    access_filter = BreakGlassFilter(request.GET, queryset=selectors.break_glass_accesses())
+    page_obj, querystring = paginate(request, access_filter.qs)
     return render(
         request,
         "cases/break_glass_review_list.html",
-        {
-            "page_obj": page_obj,
-            "querystring": querystring,
-            "status": status,
-            "statuses": [("unreviewed", "Waiting for review"), ("reviewed", "Reviewed"), ("all", "All")],
-            "form": BreakGlassReviewForm(),
-        },
+        {"filter": access_filter, "page_obj": page_obj, "querystring": querystring},
     )
 
 
@@ -50,4 +41,3 @@ def break_glass_review(request, access_id):
             messages.success(request, "The access was marked as reviewed.")
             return redirect("cases:break_glass_reviews")
     return render(request, "cases/break_glass_review.html", {"access": access, "form": form})
-

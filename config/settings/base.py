@@ -105,8 +105,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -138,7 +137,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 # Object permissions (django-guardian): no anonymous user object is needed.
-GUARDIAN_ANONYMOUS_USER_NAME = None
+ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user object
 GUARDIAN_RAISE_403 = False
 
 # Break-glass access (DESIGN.md section 2).

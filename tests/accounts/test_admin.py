@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(council):
     administrator = UserFactory(is_staff=True, full_name="Ada Administrator")
-    administrator.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="accounts")
-    )
+    administrator.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
     from accounts import services
 
     services.add_membership(user=administrator, team=make_team("IT", council), role=Role.ADMINISTRATOR)
@@ -32,10 +30,16 @@ def test_admin_index_lists_the_accounts_models(admin_client):
 
 
 def test_adding_a_team_in_the_admin_creates_its_group(admin_client, council):
-    response = admin_client.post("/admin/accounts/team/add/", {
-        "organisation": council.pk, "name": "West Older People", "service_line": "older_people",
-        "locality": "West", "is_active": "on",
-    })
+    response = admin_client.post(
+        "/admin/accounts/team/add/",
+        {
+            "organisation": council.pk,
+            "name": "West Older People",
+            "service_line": "older_people",
+            "locality": "West",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     team = Team.objects.get(name="West Older People")
     assert team.group.name.endswith("West Older People")
@@ -43,10 +47,17 @@ def test_adding_a_team_in_the_admin_creates_its_group(admin_client, council):
 
 def test_membership_added_in_the_admin_joins_the_team_group(admin_client, north_team):
     worker = UserFactory()
-    response = admin_client.post("/admin/accounts/membership/add/", {
-        "user": worker.pk, "team": north_team.pk, "role": Role.PRACTITIONER,
-        "employment_type": "seconded", "started_on": "2026-11-01", "is_active": "on",
-    })
+    response = admin_client.post(
+        "/admin/accounts/membership/add/",
+        {
+            "user": worker.pk,
+            "team": north_team.pk,
+            "role": Role.PRACTITIONER,
+            "employment_type": "seconded",
+            "started_on": "2026-11-01",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert worker.groups.filter(pk=north_team.group_id).exists()
     membership = Membership.objects.get(user=worker)
@@ -63,4 +74,3 @@ def test_person_records_are_not_in_the_admin(admin_client):
 def test_non_staff_cannot_use_the_admin(practitioner_client):
     response = practitioner_client.get("/admin/")
     assert response.status_code == 302
-

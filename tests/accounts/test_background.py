@@ -41,10 +41,24 @@ def worker(celery_on_redis, live_server):
         "DATABASE_URL": _test_database_url(connection),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "-n", f"test-{os.getpid()}@%h"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

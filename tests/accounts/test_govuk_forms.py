@@ -23,9 +23,7 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a priority"},
     )
-    received = GovukDateField(
-        label="Date received", error_messages={"required": "Enter the date received"}
-    )
+    received = GovukDateField(label="Date received", error_messages={"required": "Enter the date received"})
     notes = forms.CharField(widget=forms.Textarea, required=False)
     urgent = forms.BooleanField(label="Urgent", required=False)
 
@@ -96,9 +94,7 @@ def test_invalid_date_31_february_is_an_error():
 def test_missing_date_parts_and_short_year_are_named():
     assert _post(**_date("", "", "")).errors["received"] == ["Enter the date received"]
     assert _post(**_date("", "3", "2024")).errors["received"] == ["Date must include a day"]
-    assert _post(**_date("", "", "2024")).errors["received"] == [
-        "Date must include a day and month"
-    ]
+    assert _post(**_date("", "", "2024")).errors["received"] == ["Date must include a day and month"]
     assert _post(**_date("5", "3", "24")).errors["received"] == ["Year must include 4 numbers"]
     assert _post(**_date("x", "3", "2024")).errors["received"] == ["Enter a real date"]
 
@@ -138,9 +134,7 @@ def test_non_field_errors_render_as_a_govuk_error_message():
 
 def test_pagination_shows_neighbours_ends_and_ellipses():
     page_obj = Paginator(range(200), 10).page(10)
-    html = render_to_string(
-        "govuk/pagination.html", {"page_obj": page_obj, "querystring": "q=smith&team=3"}
-    )
+    html = render_to_string("govuk/pagination.html", {"page_obj": page_obj, "querystring": "q=smith&team=3"})
     numbers = re.findall(r'aria-label="Page (\d+)"', html)
     assert numbers == ["1", "9", "10", "11", "20"]
     assert html.count("govuk-pagination__item--ellipsis") == 2

@@ -19,8 +19,12 @@ def sign_in(client, user, password=PASSWORD):
 
 
 def test_everything_but_sign_in_and_health_needs_sign_in(client, person):
-    for url in [reverse("accounts:home"), reverse("cases:person_search"),
-                reverse("cases:person_detail", args=[person.pk]), "/admin/"]:
+    for url in [
+        reverse("accounts:home"),
+        reverse("cases:person_search"),
+        reverse("cases:person_detail", args=[person.pk]),
+        "/admin/",
+    ]:
         response = client.get(url, follow=True)
         assert response.redirect_chain and response.request["PATH_INFO"] == reverse("accounts:login"), url
     assert client.get(reverse("accounts:login")).status_code == 200

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 # Every URL that shows or changes one person's data. Break-glass is not here: it shows only
 # the search stub and is tested on its own.
 PERSON_URL_NAMES = [
-    "cases:person_detail", "cases:person_edit", "cases:person_history", "cases:contact_add",
+    "cases:person_detail",
+    "cases:person_edit",
+    "cases:person_history",
+    "cases:contact_add",
 ]
 
 
@@ -51,7 +54,9 @@ def test_missing_and_forbidden_look_the_same(other_worker_client, person):
 
 
 @pytest.mark.parametrize("url_name", PERSON_URL_NAMES)
-def test_every_person_view_writes_exactly_one_access_log_row(practitioner_client, practitioner, person, url_name):
+def test_every_person_view_writes_exactly_one_access_log_row(
+    practitioner_client, practitioner, person, url_name
+):
     before = AccessLog.objects.count()
     response = practitioner_client.get(reverse(url_name, args=[person.pk]))
     assert response.status_code == 200
@@ -59,7 +64,10 @@ def test_every_person_view_writes_exactly_one_access_log_row(practitioner_client
     assert len(rows) == 1
     row = rows[0]
     assert (row.user, row.person, row.action, row.basis) == (
-        practitioner, person, "view", AccessBasis.RELATIONSHIP,
+        practitioner,
+        person,
+        "view",
+        AccessBasis.RELATIONSHIP,
     )
     assert row.organisation.name == "Northshire County Council"
 
@@ -84,7 +92,10 @@ def test_relationship_ends_and_access_goes(practitioner_client, person, north_te
 
 def test_permission_stays_while_another_relationship_needs_it(practitioner, person, north_team):
     second = services.grant_team_relationship(
-        person=person, team=north_team, kind=RelationshipKind.REFERRAL, source="test:referral",
+        person=person,
+        team=north_team,
+        kind=RelationshipKind.REFERRAL,
+        source="test:referral",
     )
     first = person.relationships.get(source="test:case")
     services.end_relationship(relationship=first)
@@ -95,7 +106,10 @@ def test_permission_stays_while_another_relationship_needs_it(practitioner, pers
 
 def test_granting_twice_is_a_no_op(person, north_team):
     again = services.grant_team_relationship(
-        person=person, team=north_team, kind=RelationshipKind.TEAM_CASE, source="test:case",
+        person=person,
+        team=north_team,
+        kind=RelationshipKind.TEAM_CASE,
+        source="test:case",
     )
     assert person.relationships.active().filter(team=north_team).count() == 1
     assert again.source == "test:case"
@@ -151,7 +165,9 @@ def test_break_glass_needs_a_reason_of_20_characters(other_worker_client, person
     assert other_worker_client.get(reverse("cases:person_detail", args=[person.pk])).status_code == 404
 
 
-def test_break_glass_opens_the_record_for_60_minutes_and_logs_it(other_worker_client, other_worker, person, settings):
+def test_break_glass_opens_the_record_for_60_minutes_and_logs_it(
+    other_worker_client, other_worker, person, settings
+):
     settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(hours=2)  # stay signed in across the hour
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -186,7 +202,9 @@ def test_commissioner_cannot_break_glass(commissioner_client, person):
     assert break_glass(commissioner_client, person).status_code == 404
 
 
-def test_privacy_officer_sees_and_reviews_break_glass(other_worker_client, privacy_officer_client, privacy_officer, person):
+def test_privacy_officer_sees_and_reviews_break_glass(
+    other_worker_client, privacy_officer_client, privacy_officer, person
+):
     break_glass(other_worker_client, person)
     listing = privacy_officer_client.get(reverse("cases:break_glass_reviews"))
     assert listing.status_code == 200
@@ -215,8 +233,11 @@ def test_commissioner_never_reaches_person_pages(commissioner_client, commission
     services.grant_user_relationship(
         person=person, user=commissioner, kind=RelationshipKind.EXPLICIT, source="test:mistake"
     )
-    for url in [*person_urls(person), reverse("cases:person_search") + "?name=Amira",
-                reverse("cases:person_create")]:
+    for url in [
+        *person_urls(person),
+        reverse("cases:person_search") + "?name=Amira",
+        reverse("cases:person_create"),
+    ]:
         assert commissioner_client.get(url).status_code == 404, url
     home = commissioner_client.get(reverse("accounts:home"))
     assert home.status_code == 200
@@ -226,3 +247,18 @@ def test_commissioner_never_reaches_person_pages(commissioner_client, commission
 def test_person_with_no_relationship_for_anyone(practitioner_client):
     orphan = PersonFactory()
     assert practitioner_client.get(reverse("cases:person_detail", args=[orphan.pk])).status_code == 404
+
+
+def test_break_glass_reviews_filter_by_person_and_status(
+    other_worker_client, practitioner, privacy_officer_client, person
+):
+    break_glass(other_worker_client, person)
+    url = reverse("cases:break_glass_reviews")
+    assert "Sam Southteam" in privacy_officer_client.get(url, {"user": "southteam"}).content.decode()
+    assert "Sam Southteam" not in privacy_officer_client.get(url, {"user": "nobody"}).content.decode()
+    assert "Sam Southteam" not in privacy_officer_client.get(url, {"status": "reviewed"}).content.decode()
+    assert "Sam Southteam" in privacy_officer_client.get(url, {"status": ""}).content.decode()
+    bad_date = privacy_officer_client.get(
+        url, {"started_from_day": "40", "started_from_month": "1", "started_from_year": "2026"}
+    ).content.decode()
+    assert "Enter a real date" in bad_date

@@ -43,8 +43,11 @@ def test_search_by_date_of_birth_and_postcode(practitioner_client, person):
     PersonFactory(given_name="Other", family_name="Person", postcode="M1 1AE")
     dob = person.date_of_birth
     body = search(
-        practitioner_client, date_of_birth_day=dob.day, date_of_birth_month=dob.month,
-        date_of_birth_year=dob.year, postcode="nr13qu",
+        practitioner_client,
+        date_of_birth_day=dob.day,
+        date_of_birth_month=dob.month,
+        date_of_birth_year=dob.year,
+        postcode="nr13qu",
     ).content.decode()
     assert "Amira Okafor" in body and "Other Person" not in body
 
@@ -92,9 +95,15 @@ def test_search_does_not_write_access_log(practitioner_client, person):
 
 def person_form(**overrides):
     data = {
-        "given_name": "Jonah", "family_name": "Whitfield", "date_of_birth_day": "4",
-        "date_of_birth_month": "7", "date_of_birth_year": "1979", "gender": "male",
-        "ethnicity": "99", "postcode": "nr2 4ab", "nhs_number": "",
+        "given_name": "Jonah",
+        "family_name": "Whitfield",
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "7",
+        "date_of_birth_year": "1979",
+        "gender": "male",
+        "ethnicity": "99",
+        "postcode": "nr2 4ab",
+        "nhs_number": "",
     }
     data.update(overrides)
     return data
@@ -112,8 +121,13 @@ def test_create_person_then_the_creating_team_holds_them(practitioner_client, pr
 
 def test_duplicate_is_shown_before_creating(practitioner_client, person):
     dob = person.date_of_birth
-    data = person_form(given_name="Amira", family_name="Okafour", date_of_birth_day=dob.day,
-                       date_of_birth_month=dob.month, date_of_birth_year=dob.year)
+    data = person_form(
+        given_name="Amira",
+        family_name="Okafour",
+        date_of_birth_day=dob.day,
+        date_of_birth_month=dob.month,
+        date_of_birth_year=dob.year,
+    )
     response = practitioner_client.post(reverse("cases:person_create"), data)
     body = response.content.decode()
     assert response.status_code == 200
@@ -156,10 +170,14 @@ def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(practitioner_cl
 
 def edit_form(person, **overrides):
     data = person_form(
-        given_name=person.given_name, family_name=person.family_name,
-        date_of_birth_day=person.date_of_birth.day, date_of_birth_month=person.date_of_birth.month,
-        date_of_birth_year=person.date_of_birth.year, postcode=person.postcode,
-        nhs_number=person.nhs_number, version=person.version,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth_day=person.date_of_birth.day,
+        date_of_birth_month=person.date_of_birth.month,
+        date_of_birth_year=person.date_of_birth.year,
+        postcode=person.postcode,
+        nhs_number=person.nhs_number,
+        version=person.version,
     )
     data.update(overrides)
     return data
@@ -217,8 +235,9 @@ def test_search_query_count_does_not_grow_with_results(practitioner_client, nort
         for _ in range(n):
             p = PersonFactory(family_name="Ashworth")
             team = north_team if p.pk % 2 else south_team
-            services.grant_team_relationship(person=p, team=team, kind=RelationshipKind.TEAM_CASE,
-                                             source=f"case:{p.pk}")
+            services.grant_team_relationship(
+                person=p, team=team, kind=RelationshipKind.TEAM_CASE, source=f"case:{p.pk}"
+            )
 
     add_people(1)
     one = count_queries(practitioner_client, SEARCH, {"name": "Ashworth"})
@@ -229,10 +248,16 @@ def test_search_query_count_does_not_grow_with_results(practitioner_client, nort
 
 def test_person_page_query_count_does_not_grow_with_contacts(practitioner_client, person, practitioner):
     url = reverse("cases:person_detail", args=[person.pk])
-    services.add_contact(person=person, data={"kind": "carer", "name": "A Carer", "relationship": "friend"}, by=practitioner)
+    services.add_contact(
+        person=person, data={"kind": "carer", "name": "A Carer", "relationship": "friend"}, by=practitioner
+    )
     one = count_queries(practitioner_client, url)
     for i in range(20):
-        services.add_contact(person=person, data={"kind": "other", "name": f"Contact {i}", "relationship": "friend"}, by=practitioner)
+        services.add_contact(
+            person=person,
+            data={"kind": "other", "name": f"Contact {i}", "relationship": "friend"},
+            by=practitioner,
+        )
     many = count_queries(practitioner_client, url)
     assert one == many
 
@@ -242,7 +267,9 @@ def test_home_query_count_does_not_grow_with_recent_records(practitioner_client,
     people = []
     for _ in range(12):
         p = PersonFactory()
-        services.grant_team_relationship(person=p, team=north_team, kind=RelationshipKind.TEAM_CASE, source=f"case:{p.pk}")
+        services.grant_team_relationship(
+            person=p, team=north_team, kind=RelationshipKind.TEAM_CASE, source=f"case:{p.pk}"
+        )
         people.append(p)
     practitioner_client.get(reverse("cases:person_detail", args=[people[0].pk]))
     one = count_queries(practitioner_client, url)
@@ -253,8 +280,9 @@ def test_home_query_count_does_not_grow_with_recent_records(practitioner_client,
 
 
 def test_history_page_shows_who_changed_what(practitioner_client, manager, person):
-    services.update_person(person_id=person.pk, data={"town": "Cromer"},
-                           expected_version=person.version, by=manager)
+    services.update_person(
+        person_id=person.pk, data={"town": "Cromer"}, expected_version=person.version, by=manager
+    )
     body = practitioner_client.get(reverse("cases:person_history", args=[person.pk])).content.decode()
     assert "Mo Manager" in body and "Town or city" in body and "Cromer" in body
 
@@ -264,6 +292,7 @@ def test_history_page_query_count_is_flat(practitioner_client, manager, person):
     services.update_person(person_id=person.pk, data={"town": "A"}, expected_version=1, by=manager)
     one = count_queries(practitioner_client, url)
     for version in range(2, 12):
-        services.update_person(person_id=person.pk, data={"town": f"T{version}"},
-                               expected_version=version, by=manager)
+        services.update_person(
+            person_id=person.pk, data={"town": f"T{version}"}, expected_version=version, by=manager
+        )
     assert count_queries(practitioner_client, url) == one
