@@ -108,6 +108,8 @@ class PersonForm(forms.ModelForm):
                 attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
             ),
             "previous_names": forms.Textarea(attrs={"rows": 2}),
+            "title": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "council_person_id": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
             "postcode": forms.TextInput(
                 attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
             ),

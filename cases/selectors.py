@@ -62,6 +62,7 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
             "date_of_birth",
             "nhs_number",
             "postcode",
+            "previous_names",
             "is_restricted",
         )
         .prefetch_related(_holding_teams_prefetch())

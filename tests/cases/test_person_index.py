@@ -26,7 +26,7 @@ def stub_names(response) -> list[str]:
     import re
 
     body = response.content.decode()
-    return re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">([^<]+)</td>', body)
+    return re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">([^<]+)(?:<br>|</td>)', body)
 
 
 def test_search_finds_a_name_with_typos(practitioner_client, person):
@@ -296,3 +296,13 @@ def test_history_page_query_count_is_flat(practitioner_client, manager, person):
             person_id=person.pk, data={"town": f"T{version}"}, expected_version=version, by=manager
         )
     assert count_queries(practitioner_client, url) == one
+
+
+def test_search_finds_previous_names_and_says_so(practitioner_client, north_team):
+    married = PersonFactory(given_name="Helen", family_name="Marsh", previous_names="Helen Quigley")
+    services.grant_team_relationship(
+        person=married, team=north_team, kind=RelationshipKind.TEAM_CASE, source="case:x"
+    )
+    response = search(practitioner_client, name="Helen Quigly")
+    assert stub_names(response) == ["Helen Marsh"]
+    assert "Previously Helen Quigley" in response.content.decode()
