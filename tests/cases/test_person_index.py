@@ -26,7 +26,8 @@ def stub_names(response) -> list[str]:
     import re
 
     body = response.content.decode()
-    return re.findall(r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">([^<]+)(?:<br>|</td>)', body)
+    row_start = r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">'
+    return re.findall(row_start + r"([^<]+)(?:<br>|</td>)", body)
 
 
 def test_search_finds_a_name_with_typos(practitioner_client, person):
