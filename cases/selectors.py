@@ -95,6 +95,13 @@ def contacts_for(person: Person):
     return PersonContact.objects.filter(person=person).order_by("kind", "name")
 
 
+def contact_of(person: Person, contact_id: int) -> PersonContact:
+    """One contact of a person the caller already may see; 404 for anyone else's contact."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(PersonContact, person=person, pk=contact_id)
+
+
 def active_relationships_for(person: Person):
     return (
         Relationship.objects.active()

@@ -173,13 +173,20 @@ def _changes_since(person: Person, version: int) -> list[tuple[str, object, obje
 
 
 @transaction.atomic
-def add_contact(*, person: Person, data: dict, by) -> PersonContact:
-    contact = PersonContact(person=person, **data)
+def save_contact(*, contact: PersonContact, data: dict, by) -> PersonContact:
+    """Add or change a contact; history records who and why."""
+    adding = contact.pk is None
+    for field, value in data.items():
+        setattr(contact, field, value)
     contact._history_user = by
     contact.full_clean()
     contact.save()
-    update_change_reason(contact, "Contact added")
+    update_change_reason(contact, "Contact added" if adding else "Contact changed")
     return contact
+
+
+def add_contact(*, person: Person, data: dict, by) -> PersonContact:
+    return save_contact(contact=PersonContact(person=person), data=data, by=by)
 
 
 @transaction.atomic

@@ -49,6 +49,9 @@ def _initial_from_search(params) -> dict:
     for field in ("nhs_number", "postcode"):
         if params.get(field):
             initial[field] = params[field]
+    search = PersonSearchForm(params)
+    if search.is_valid() and search.cleaned_data.get("date_of_birth"):
+        initial["date_of_birth"] = search.cleaned_data["date_of_birth"]
     return initial
 
 
@@ -156,6 +159,31 @@ def contact_add(request, pk):
         messages.success(request, "The contact was added.")
         return redirect(access.person)
     return render(request, "cases/contact_form.html", {"person": access.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk, contact_id):
+    access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="contacts (change)")
+    contact = selectors.contact_of(access.person, contact_id)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.save_contact(contact=contact, data=form.cleaned_data, by=request.user)
+        messages.success(request, "The contact was changed.")
+        return redirect(access.person)
+    return render(
+        request, "cases/contact_form.html", {"person": access.person, "form": form, "contact": contact}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_remove(request, pk, contact_id):
+    access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="contacts (remove)")
+    contact = selectors.contact_of(access.person, contact_id)
+    if request.method == "POST":
+        services.remove_contact(contact=contact, by=request.user)
+        messages.success(request, f"{contact.name} was removed from the contacts.")
+        return redirect(access.person)
+    return render(request, "cases/contact_remove.html", {"person": access.person, "contact": contact})
 
 
 @person_data_required

@@ -307,3 +307,41 @@ def test_search_finds_previous_names_and_says_so(practitioner_client, north_team
     response = search(practitioner_client, name="Helen Quigly")
     assert stub_names(response) == ["Helen Marsh"]
     assert "Previously Helen Quigley" in response.content.decode()
+
+
+def test_change_and_remove_a_contact(practitioner_client, practitioner, person):
+    contact = services.add_contact(
+        person=person, data={"kind": "carer", "name": "Joe Carer", "relationship": "friend"}, by=practitioner
+    )
+    edit = reverse("cases:contact_edit", args=[person.pk, contact.pk])
+    assert 'value="Joe Carer"' in practitioner_client.get(edit).content.decode()
+    response = practitioner_client.post(
+        edit, {"kind": "carer", "name": "Joe Carer", "relationship": "brother", "phone": "07700 900555"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.relationship == "brother"
+    remove = reverse("cases:contact_remove", args=[person.pk, contact.pk])
+    assert practitioner_client.post(remove).status_code == 302
+    assert not person.contacts.exists()
+    assert contact.history.first().history_type == "-"
+
+
+def test_another_persons_contact_is_404(practitioner_client, practitioner, person, north_team):
+    other = PersonFactory()
+    services.grant_team_relationship(
+        person=other, team=north_team, kind=RelationshipKind.TEAM_CASE, source="c"
+    )
+    contact = services.add_contact(
+        person=other, data={"kind": "carer", "name": "X", "relationship": "y"}, by=practitioner
+    )
+    url = reverse("cases:contact_edit", args=[person.pk, contact.pk])
+    assert practitioner_client.get(url).status_code == 404
+
+
+def test_add_person_link_carries_the_search_over(practitioner_client):
+    url = reverse("cases:person_create") + (
+        "?name=Jonah+Whitfield&date_of_birth_day=4&date_of_birth_month=7&date_of_birth_year=1979"
+    )
+    body = practitioner_client.get(url).content.decode()
+    assert 'value="Jonah"' in body and 'value="Whitfield"' in body and 'value="1979"' in body
