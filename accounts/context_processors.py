@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .registry import nav_items_for
-from .selectors import current_organisation, current_teams
+from .selectors import can_see_person_data, current_organisation, current_teams
 
 
 def navigation(request):
@@ -13,5 +13,6 @@ def navigation(request):
             nav_items=nav_items_for(request),
             current_organisation=current_organisation(user),
             current_teams=[t.name for t in current_teams(user)],
+            can_see_people=can_see_person_data(user),
         )
     return context

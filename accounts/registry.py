@@ -46,15 +46,19 @@ def register_home_panel(panel: Panel) -> None:
 
 
 def nav_items_for(request) -> list[dict]:
+    """The items this user may use; the one whose prefix best matches the path is current."""
     items = []
     for item in sorted(_nav.values(), key=lambda i: (i.order, i.label)):
-        if not item.allowed(request.user):
-            continue
-        url = reverse(item.url_name)
-        prefix = item.active_prefix or url
-        active = request.path == url if prefix == "/" else request.path.startswith(prefix)
-        items.append({"label": item.label, "url": url, "active": active})
-    return items
+        if item.allowed(request.user):
+            url = reverse(item.url_name)
+            items.append({"label": item.label, "url": url, "prefix": item.active_prefix or url})
+    matches = [
+        i
+        for i in items
+        if (request.path == i["url"] if i["prefix"] == "/" else request.path.startswith(i["prefix"]))
+    ]
+    current = max(matches, key=lambda i: len(i["prefix"]), default=None)
+    return [{"label": i["label"], "url": i["url"], "active": i is current} for i in items]
 
 
 def render_panels(panels: dict[str, Panel], request, **kwargs) -> list[dict]:

@@ -193,3 +193,20 @@ class BreakGlassForm(forms.Form):
         if len(reason) < 20:
             raise forms.ValidationError("The reason must be at least 20 characters")
         return reason
+
+
+class RestrictionForm(forms.Form):
+    use_required_attribute = False
+    restricted = forms.TypedChoiceField(
+        label="Should this record be restricted?",
+        choices=[("yes", "Yes – hide it from search and refuse emergency access"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the record should be restricted"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="For example: the person is a member of staff.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the record is being restricted or opened"},
+    )

@@ -116,7 +116,7 @@ def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
         grant_team_relationship(
             person=person,
             team=team,
-            kind=RelationshipKind.EXPLICIT,
+            kind=RelationshipKind.CREATED,
             source=source or f"created:{person.pk}",
             by=by,
         )
@@ -124,11 +124,30 @@ def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
 
 
 @dataclass
+class FieldChange:
+    field: str
+    label: str
+    then: object  # when the editor opened the form
+    now: object  # saved by someone else since
+    mine: object  # what the editor submitted
+
+    @property
+    def conflict(self) -> bool:
+        """Both changed the same detail to different values: the editor must choose."""
+        return self.mine != self.then and self.mine != self.now
+
+
+@dataclass
 class StaleEdit(Exception):
-    """Someone else saved the record first; nothing was overwritten."""
+    """Someone else saved the record first; nothing was overwritten.
+
+    `merged` holds the editor's own changes laid over the current record, so the form can be
+    shown again with the other person's changes kept and this editor's typing not lost.
+    """
 
     current: Person
-    changes: list[tuple[str, object, object]]  # (field label, value when the form opened, now)
+    changes: list[FieldChange]
+    merged: dict
 
     def __str__(self):
         return "This record was changed by someone else while you were editing it."
@@ -143,7 +162,7 @@ def update_person(*, person_id: int, data: dict, expected_version: int, by, reas
     """
     person = Person.objects.select_for_update().get(pk=person_id)
     if person.version != expected_version:
-        raise StaleEdit(current=person, changes=_changes_since(person, expected_version))
+        raise _stale_edit(person, expected_version, data)
     for field in PERSON_EDITABLE_FIELDS:
         if field in data:
             setattr(person, field, data[field])
@@ -155,21 +174,40 @@ def update_person(*, person_id: int, data: dict, expected_version: int, by, reas
     return person
 
 
-def _changes_since(person: Person, version: int) -> list[tuple[str, object, object]]:
-    """Field-by-field changes between the version the editor saw and now, from history."""
-    history = person.history.all().order_by("history_id")
-    then = None
-    for record in history:
-        if record.version == version:
-            then = record
-    if then is None:
-        return []
-    changes = []
+@transaction.atomic
+def set_restricted(*, person_id: int, restricted: bool, reason: str, by) -> Person:
+    """Restrict a record (staff as service users, high-profile people) or lift it.
+
+    A restricted person is hidden from search for anyone without a relationship and closed to
+    break-glass (DESIGN.md section 2). The reason goes into the change history.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter why the record is being restricted or opened")
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.is_restricted == restricted:
+        return person
+    person.is_restricted = restricted
+    person.version += 1
+    person._history_user = by
+    person._change_reason = ("Restricted: " if restricted else "Restriction lifted: ") + reason
+    person.save(update_fields=["is_restricted", "version", "updated_at"])
+    return person
+
+
+def _stale_edit(person: Person, version: int, submitted: dict) -> StaleEdit:
+    """Three-way comparison of the version the editor saw, the record now, and the form."""
+    then = person.history.filter(version=version).order_by("-history_id").first()
+    changes, merged = [], {}
     for field in PERSON_EDITABLE_FIELDS:
-        before, after = getattr(then, field), getattr(person, field)
-        if before != after:
-            changes.append((Person._meta.get_field(field).verbose_name.capitalize(), before, after))
-    return changes
+        now = getattr(person, field)
+        before = getattr(then, field) if then is not None else now
+        mine = submitted.get(field, before)
+        merged[field] = now if mine == before else mine
+        if before != now:
+            label = Person._meta.get_field(field).verbose_name
+            changes.append(FieldChange(field, label[:1].upper() + label[1:], before, now, mine))
+    return StaleEdit(current=person, changes=changes, merged=merged)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", people.person_detail, name="person_detail"),
     path("<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("<int:pk>/history/", people.person_history, name="person_history"),
+    path("<int:pk>/restriction/", people.person_restriction, name="person_restriction"),
     path("<int:pk>/contacts/new/", people.contact_add, name="contact_add"),
     path("<int:pk>/contacts/<int:contact_id>/", people.contact_edit, name="contact_edit"),
     path("<int:pk>/contacts/<int:contact_id>/remove/", people.contact_remove, name="contact_remove"),

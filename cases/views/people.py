@@ -4,15 +4,24 @@ Thin views: access through cases.permissions, reads through selectors, writes th
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Role
 from accounts.pagination import paginate
-from accounts.selectors import current_teams
+from accounts.selectors import current_teams, has_role
 
 from .. import selectors, services
 from ..decorators import person_data_required
-from ..forms import BreakGlassForm, ConfirmNewPersonForm, ContactForm, PersonForm, PersonSearchForm
+from ..forms import (
+    BreakGlassForm,
+    ConfirmNewPersonForm,
+    ContactForm,
+    PersonForm,
+    PersonSearchForm,
+    RestrictionForm,
+)
 from ..panels import person_panels_for
 from ..permissions import (
     CHANGE_PERSON,
@@ -22,6 +31,7 @@ from ..permissions import (
 )
 
 SEARCH_PAGE_SIZE = 20
+RESTRICTING_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
 
 
 @person_data_required
@@ -61,7 +71,9 @@ def person_create(request):
     """Add a person, but first show anyone who looks like a duplicate (same NHS number, or a
     similar name with the same date of birth)."""
     form = PersonForm(request.POST or None, initial=_initial_from_search(request.GET))
-    confirm_form = ConfirmNewPersonForm(request.POST or None)
+    # The confirmation is asked for only once the possible duplicates have been shown.
+    confirming = request.method == "POST" and "duplicates_shown" in request.POST
+    confirm_form = ConfirmNewPersonForm(request.POST if confirming else None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -103,41 +115,48 @@ def person_detail(request, pk):
             "relationships": selectors.active_relationships_for(person),
             "break_glass": live_break_glass(request.user, person.pk) if access.is_break_glass else None,
             "panels": person_panels_for(request, person=person, access=access),
+            "can_restrict": has_role(request.user, *RESTRICTING_ROLES),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    """Edit demographics with optimistic locking: a stale save shows what changed and keeps
-    what this user typed; nothing is overwritten."""
+    """Edit demographics with optimistic locking. A stale save overwrites nothing: the form
+    comes back with the other person's changes taken in, this user's own changes kept, and
+    any detail both changed marked for a decision."""
     access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="person record (edit)")
     person = access.person
     form = PersonForm(request.POST or None, instance=person)
-    stale = None
+    version, stale = person.version, None
     if request.method == "POST" and form.is_valid():
-        try:
-            expected_version = int(request.POST.get("version", ""))
-        except ValueError:
-            expected_version = -1
         try:
             services.update_person(
                 person_id=person.pk,
                 data=form.cleaned_data,
-                expected_version=expected_version,
+                expected_version=_int_or(request.POST.get("version"), -1),
                 by=request.user,
             )
         except services.StaleEdit as exc:
-            stale = exc
+            stale, version = exc, exc.current.version
+            form = PersonForm(instance=exc.current, initial=exc.merged)
         else:
             messages.success(request, "The person's details were saved.")
             return redirect(person)
-    version = stale.current.version if stale else request.POST.get("version", person.version)
+    elif request.method == "POST":
+        version = request.POST.get("version", person.version)
     return render(
         request,
         "cases/person_edit.html",
         {"person": person, "form": form, "version": version, "stale": stale},
     )
+
+
+def _int_or(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def person_history(request, pk):
@@ -159,6 +178,28 @@ def contact_add(request, pk):
         messages.success(request, "The contact was added.")
         return redirect(access.person)
     return render(request, "cases/contact_form.html", {"person": access.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_restriction(request, pk):
+    """Team managers restrict a record or lift the restriction, with a reason."""
+    access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="person record (restriction)")
+    if not has_role(request.user, *RESTRICTING_ROLES):
+        raise PermissionDenied("Only team managers and senior practitioners restrict records")
+    person = access.person
+    form = RestrictionForm(
+        request.POST or None, initial={"restricted": "yes" if person.is_restricted else "no"}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_restricted(
+            person_id=person.pk,
+            restricted=form.cleaned_data["restricted"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, "The record's restriction was saved.")
+        return redirect(person)
+    return render(request, "cases/person_restriction.html", {"person": person, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

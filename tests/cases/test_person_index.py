@@ -133,8 +133,14 @@ def test_duplicate_is_shown_before_creating(practitioner_client, person):
     body = response.content.decode()
     assert response.status_code == 200
     assert "may be someone already in the person index" in body and "Amira Okafor" in body
+    assert "govuk-error-summary" not in body  # a question, not an error, the first time
     assert Person.objects.count() == 1
-    confirmed = practitioner_client.post(reverse("cases:person_create"), {**data, "none_match": "on"})
+    unticked = practitioner_client.post(reverse("cases:person_create"), {**data, "duplicates_shown": "1"})
+    assert "Confirm that none of the people listed is the person" in unticked.content.decode()
+    assert Person.objects.count() == 1
+    confirmed = practitioner_client.post(
+        reverse("cases:person_create"), {**data, "duplicates_shown": "1", "none_match": "on"}
+    )
     assert confirmed.status_code == 302
     assert Person.objects.count() == 2
 
@@ -345,3 +351,28 @@ def test_add_person_link_carries_the_search_over(practitioner_client):
     )
     body = practitioner_client.get(url).content.decode()
     assert 'value="Jonah"' in body and 'value="Whitfield"' in body and 'value="1979"' in body
+
+
+def test_stale_save_merges_both_sets_of_changes_and_flags_conflicts(practitioner_client, manager, person):
+    opened = person.version
+    services.update_person(
+        person_id=person.pk,
+        data={"phone": "07700 900123", "town": "Holt"},
+        expected_version=opened,
+        by=manager,
+    )
+    url = reverse("cases:person_edit", args=[person.pk])
+    first = practitioner_client.post(
+        url, edit_form(person, town="Sheringham", email="a@example.org", version=opened)
+    )
+    body = first.content.decode()
+    assert "Both changed" in body  # town: Holt (theirs) against Sheringham (mine)
+    assert 'value="07700 900123"' in body  # their phone is in the form now
+    assert 'value="Sheringham"' in body and 'value="a@example.org"' in body  # mine kept
+    person.refresh_from_db()
+    assert (person.town, person.email) == ("Holt", "")
+    # Saving the merged form again keeps both people's changes.
+    again = edit_form(person, town="Sheringham", email="a@example.org", phone="07700 900123")
+    assert practitioner_client.post(url, again).status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.town, person.email) == ("07700 900123", "Sheringham", "a@example.org")
