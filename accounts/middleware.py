@@ -27,7 +27,10 @@ class IdleTimeoutMiddleware:
             idle_limit = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             if last_seen is not None and now - last_seen > idle_limit:
                 logout(request)
-                messages.info(request, "You were signed out because you were inactive for 30 minutes.")
+                minutes = int(idle_limit // 60)
+                messages.info(
+                    request, f"You were signed out because you were inactive for {minutes} minutes."
+                )
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

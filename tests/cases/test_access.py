@@ -300,3 +300,11 @@ def test_manager_restricts_a_record_and_it_leaves_search(
     assert person.history.first().history_change_reason == "Restricted: Member of staff"
     search = other_worker_client.get(reverse("cases:person_search"), {"name": "Amira Okafor"})
     assert reverse("cases:break_glass", args=[person.pk]) not in search.content.decode()
+
+
+def test_not_found_page_is_the_products_own(commissioner_client, practitioner_client, person):
+    for_commissioner = commissioner_client.get(reverse("cases:person_detail", args=[person.pk]))
+    body = for_commissioner.content.decode()
+    assert "Page not found" in body and "Go to your home page" in body
+    assert "search for the person" not in body  # commissioners never search people
+    assert "search for the person" in practitioner_client.get("/people/999999/").content.decode()

@@ -64,13 +64,13 @@ def url(live_server, path: str) -> str:
     return f"{live_server.url}{path}"
 
 
-def sign_in(page, live_server, user, password: str = PASSWORD):
+def sign_in(page, live_server, user, password: str = PASSWORD, lands_on: str = "/"):
     """Sign in through the real form, as a person would, and land on the home page."""
     page.goto(url(live_server, "/sign-in/"))
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url(live_server, "/"))
+    page.wait_for_url(url(live_server, lands_on))
     return page
 
 

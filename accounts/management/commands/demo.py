@@ -59,14 +59,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         print_demo_logins(self.stdout.write)
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Ready in {time.perf_counter() - started:.1f}s. "
-                f"Open http://127.0.0.1:{port}/ (Ctrl-C to stop)."
-            )
-        )
+        elapsed = f"Ready in {time.perf_counter() - started:.1f}s."
         if no_server:
+            self.stdout.write(self.style.SUCCESS(f"{elapsed} Start the site with bin/demo."))
             return
+        self.stdout.write(self.style.SUCCESS(f"{elapsed} Open http://127.0.0.1:{port}/ (Ctrl-C to stop)."))
         # Stop cleanly on SIGTERM as on Ctrl-C, so the embedded PostgreSQL stops too.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
