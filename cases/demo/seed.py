@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import Organisation
 
@@ -54,6 +54,11 @@ def seed_demo_data(
             f"wrote {access.team_cases} team cases, {access.referrals} referrals, "
             f"{access.allocations} allocations; {access.no_team} people held by no team"
         )
+    # After a bulk load the planner's statistics are empty; without them the search and
+    # access queries pick poor plans until autovacuum gets round to the tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    step("refreshed the query planner's statistics")
     return SeedResult(
         staff=staff,
         people=people_count,
