@@ -20,6 +20,11 @@ class SignInForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
+
+    def clean_username(self):
+        """Email addresses sign in whatever their capitals, and lockout counts them as one."""
+        return self.cleaned_data["username"].strip().lower()
+
     error_messages = {
         "invalid_login": "Enter a correct email address and password. After 5 failed tries "
         "the account is locked for 30 minutes.",

@@ -6,14 +6,11 @@ without an explicit relationship.
 """
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
 from django.db.models import Max, Prefetch, Q
 
 from .models import AccessLog, BreakGlassAccess, Person, PersonContact, Relationship
 from .permissions import relationship_exists
 from .validators import normalise_nhs_number, normalise_postcode
-
-NAME_MATCH_THRESHOLD = 0.35  # pg_trgm word similarity: catches one or two typos per name
 
 
 def people_for_user(user):
@@ -42,8 +39,6 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
         people = people.filter(nhs_number=nhs_number)
     else:
         if name:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [NAME_MATCH_THRESHOLD])
             query = " ".join(name.lower().split())
             people = people.filter(search_name__trigram_word_similar=query).annotate(
                 similarity=TrigramWordSimilarity(query, "search_name")
@@ -71,20 +66,20 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
 
 
 def likely_duplicates(
-    *, nhs_number="", given_name="", family_name="", date_of_birth=None, exclude_pk=None, user
-):
+    *, nhs_number="", given_name="", family_name="", date_of_birth=None, exclude_pk=None, user, limit=10
+) -> list[Person]:
     """Possible duplicates before a new person is created: same NHS number, or a similar
-    name with the same date of birth."""
-    matches = Person.objects.none()
+    name with the same date of birth. Two searches, merged without repeats."""
+    found: dict[int, Person] = {}
     nhs_number = normalise_nhs_number(nhs_number)
     if nhs_number:
-        matches = search_people(user, nhs_number=nhs_number)
+        found.update((p.pk, p) for p in search_people(user, nhs_number=nhs_number)[:limit])
     if date_of_birth and (given_name or family_name):
-        by_name = search_people(user, name=f"{given_name} {family_name}", date_of_birth=date_of_birth)
-        matches = matches | by_name if nhs_number else by_name
-    if exclude_pk:
-        matches = matches.exclude(pk=exclude_pk)
-    return matches
+        name = f"{given_name} {family_name}"
+        for person in search_people(user, name=name, date_of_birth=date_of_birth)[:limit]:
+            found.setdefault(person.pk, person)
+    found.pop(exclude_pk, None)
+    return list(found.values())[:limit]
 
 
 def holding_teams(person: Person) -> list:

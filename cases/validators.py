@@ -21,6 +21,10 @@ def normalise_nhs_number(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
 
 
+def _ten_ascii_digits(value: str) -> bool:
+    return re.fullmatch(r"[0-9]{10}", value) is not None
+
+
 def nhs_number_check_digit(first_nine: str) -> int | None:
     """Modulus 11 check digit; None when the nine digits can never be valid (remainder 10)."""
     total = sum(int(d) * w for d, w in zip(first_nine, NHS_NUMBER_WEIGHTS, strict=True))
@@ -34,14 +38,14 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 
 def is_valid_nhs_number(value: str) -> bool:
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not _ten_ascii_digits(digits) or len(set(digits)) == 1:  # 0000000000 passes mod 11
         return False
     return nhs_number_check_digit(digits[:9]) == int(digits[9])
 
 
 def validate_nhs_number(value: str) -> None:
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not _ten_ascii_digits(digits):
         raise ValidationError("Enter an NHS number that is 10 digits long", code="nhs_length")
     if not is_valid_nhs_number(digits):
         raise ValidationError("Enter a valid NHS number – check it for typing mistakes", code="nhs_checksum")

@@ -58,4 +58,8 @@ def database_config() -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = True
+    # Name search with typos (pg_trgm): a word similarity of 0.35 catches one or two typos
+    # in a name; set per connection so it holds in requests, tasks and shells alike.
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.35".strip()
     return config

@@ -77,14 +77,12 @@ def person_create(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            selectors.likely_duplicates(
-                user=request.user,
-                nhs_number=data["nhs_number"],
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"],
-            )[:10]
+        duplicates = selectors.likely_duplicates(
+            user=request.user,
+            nhs_number=data["nhs_number"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
         )
         if not duplicates or confirm_form.is_valid():
             teams = current_teams(request.user)

@@ -123,6 +123,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Two-factor sign-in (django-otp TOTP); on in production, off in the demo.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 OTP_TOTP_ISSUER = PRODUCT_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no one reads another user's authenticator key
 
 # Lockout after repeated failures (django-axes, database handler).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -133,6 +134,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.axes.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -122,3 +122,18 @@ def test_home_lists_recently_opened_records(practitioner_client, person):
     practitioner_client.get(reverse("cases:person_detail", args=[person.pk]))
     body = practitioner_client.get(reverse("accounts:home")).content.decode()
     assert "Records you opened recently" in body and "Amira Okafor" in body
+
+
+def test_changing_capitals_does_not_dodge_the_lockout(client, practitioner):
+    for variant in ["user", "USER", "User", "uSer", "usEr"]:
+        email = practitioner.email.replace("user", variant, 1)
+        client.post(reverse("accounts:login"), {"username": email, "password": "wrong"})
+    locked = sign_in(client, practitioner)
+    assert locked.status_code == 429
+
+
+def test_sign_in_ignores_capitals_in_the_email(client, practitioner):
+    response = client.post(
+        reverse("accounts:login"), {"username": practitioner.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 302

@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 SEARCH = reverse("cases:person_search")
 
 
+def fresh_nhs_number():
+    """A valid NHS number that no factory hands out."""
+    from cases.testdata import test_nhs_number
+
+    return test_nhs_number(800_000)
+
+
 def search(client, **params):
     return client.get(SEARCH, params)
 
@@ -376,3 +383,36 @@ def test_stale_save_merges_both_sets_of_changes_and_flags_conflicts(practitioner
     assert practitioner_client.post(url, again).status_code == 302
     person.refresh_from_db()
     assert (person.phone, person.town, person.email) == ("07700 900123", "Sheringham", "a@example.org")
+
+
+def test_create_person_with_an_nhs_number(practitioner_client):
+    from cases.testdata import test_nhs_number
+
+    nhs = test_nhs_number(700_000)
+    response = practitioner_client.post(reverse("cases:person_create"), person_form(nhs_number=nhs))
+    assert response.status_code == 302
+    assert Person.objects.get().nhs_number == nhs
+
+
+def test_duplicate_by_nhs_number_and_by_name_are_listed_once(practitioner_client, person):
+    dob = person.date_of_birth
+    data = person_form(
+        given_name="Amira",
+        family_name="Okafor",
+        nhs_number=fresh_nhs_number(),
+        date_of_birth_day=dob.day,
+        date_of_birth_month=dob.month,
+        date_of_birth_year=dob.year,
+    )
+    body = practitioner_client.post(reverse("cases:person_create"), data).content.decode()
+    assert body.count(">Amira Okafor<") == 1
+
+
+def test_nhs_number_typed_with_spaces_is_stored_plain(practitioner_client):
+    nhs = fresh_nhs_number()
+    spaced = f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
+    assert (
+        practitioner_client.post(reverse("cases:person_create"), person_form(nhs_number=spaced)).status_code
+        == 302
+    )
+    assert Person.objects.get().nhs_number == nhs

@@ -110,3 +110,15 @@ def test_date_of_birth_rules():
         validate_date_of_birth(datetime.date(2026, 11, 24))
     with pytest.raises(ValidationError, match="120 years"):
         validate_date_of_birth(datetime.date(1906, 11, 22))
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_all_same_digits_are_rejected(digit):
+    assert not is_valid_nhs_number(digit * 10)
+
+
+def test_non_ascii_digits_are_rejected():
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in "9434765919")
+    assert not is_valid_nhs_number(fullwidth)
+    with pytest.raises(ValidationError, match="10 digits"):
+        validate_nhs_number(fullwidth)
