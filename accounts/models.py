@@ -157,7 +157,14 @@ class EmploymentType(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet):
     def current(self):
-        return self.filter(is_active=True)
+        """Active and not past its end date (a lapsed one is ended by the nightly sweep)."""
+        today = timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
+        )
+
+    def lapsed(self):
+        return self.filter(is_active=True, ended_on__lt=timezone.localdate())
 
 
 class Membership(models.Model):

@@ -39,7 +39,7 @@ def rename_team(*, team: Team, name: str) -> Team:
 def sync_team_groups(*, user: User) -> None:
     """Make the user's auth groups equal to the teams of their current memberships."""
     team_groups = set(
-        Team.objects.filter(memberships__user=user, memberships__is_active=True).values_list(
+        Team.objects.filter(memberships__in=Membership.objects.current().filter(user=user)).values_list(
             "group_id", flat=True
         )
     )
@@ -89,6 +89,14 @@ def end_membership(*, membership: Membership, ended_on=None) -> Membership:
     membership.save(update_fields=["is_active", "ended_on"])
     sync_team_groups(user=membership.user)
     return membership
+
+
+def end_lapsed_memberships() -> int:
+    """End memberships whose end date has passed, so their team access goes (DESIGN.md s2)."""
+    lapsed = list(Membership.objects.lapsed().select_related("user"))
+    for membership in lapsed:
+        end_membership(membership=membership, ended_on=membership.ended_on)
+    return len(lapsed)
 
 
 def create_user(*, email: str, full_name: str, password: str | None = None, is_staff=False) -> User:

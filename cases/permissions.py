@@ -7,7 +7,7 @@ AccessLog row in the request's transaction.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,9 +49,18 @@ def relationship_exists(user, perm: str = VIEW_PERSON, person_ref=None):
         content_object=person_ref, user=user, permission__codename=perm
     )
     via_team = PersonGroupObjectPermission.objects.filter(
-        content_object=person_ref, group__user=user, permission__codename=perm
+        content_object=person_ref, group__user=user, group__team__is_active=True, permission__codename=perm
     )
     return Exists(direct) | Exists(via_team)
+
+
+def visible_to(user):
+    """SQL expression: the outer Person row is open to the user right now, through a
+    relationship or a live break-glass on an unrestricted record."""
+    live_break_glass = BreakGlassAccess.objects.filter(
+        user=user, person=OuterRef("pk"), expires_at__gt=timezone.now()
+    )
+    return relationship_exists(user) | (Q(is_restricted=False) & Exists(live_break_glass))
 
 
 def has_relationship(user, person: Person, perm: str = VIEW_PERSON) -> bool:

@@ -9,7 +9,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Max, Prefetch, Q
 
 from .models import AccessLog, BreakGlassAccess, Person, PersonContact, Relationship
-from .permissions import relationship_exists
+from .permissions import relationship_exists, visible_to
 from .validators import normalise_nhs_number, normalise_postcode
 
 
@@ -107,7 +107,10 @@ def active_relationships_for(person: Person):
 
 
 def recently_opened(user, limit=10):
-    """The people this user opened most recently, from their own access log."""
+    """The people this user opened most recently and may still open, from their own log.
+
+    Someone whose relationship has ended, or whose record was restricted since, drops off.
+    """
     recent = (
         AccessLog.objects.filter(user=user)
         .values("person_id")
@@ -115,7 +118,7 @@ def recently_opened(user, limit=10):
         .order_by("-last_at")[:limit]
     )
     rows = list(recent)
-    people = Person.objects.in_bulk([r["person_id"] for r in rows])
+    people = Person.objects.filter(visible_to(user)).in_bulk([r["person_id"] for r in rows])
     return [(people[r["person_id"]], r["last_at"]) for r in rows if r["person_id"] in people]
 
 

@@ -30,7 +30,9 @@ class DomainError(Exception):
 
 
 def _grant(*, person: Person, holder: dict, target, kind: str, source: str, by) -> Relationship:
-    relationship, created = Relationship.objects.get_or_create(
+    # Lock the person so a grant and an end for the same holder cannot interleave.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    relationship, _ = Relationship.objects.get_or_create(
         person=person,
         kind=kind,
         source=source,
@@ -38,9 +40,8 @@ def _grant(*, person: Person, holder: dict, target, kind: str, source: str, by) 
         **holder,
         defaults={"started_by": by},
     )
-    if created:
-        for perm in RELATIONSHIP_PERMS:
-            assign_perm(perm, target, person)
+    for perm in RELATIONSHIP_PERMS:
+        assign_perm(perm, target, person)  # idempotent: repairs a permission gone missing
     return relationship
 
 
@@ -59,6 +60,7 @@ def grant_user_relationship(*, person: Person, user, kind: str, source: str, by=
 @transaction.atomic
 def end_relationship(*, relationship: Relationship, by=None) -> Relationship:
     """End one relationship; the permission goes only when no other one still needs it."""
+    Person.objects.select_for_update().filter(pk=relationship.person_id).first()
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.ended_at is not None:
         return relationship

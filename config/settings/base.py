@@ -194,6 +194,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Static schedule (no database scheduler: DESIGN.md section 0). Later issues add their sweeps.
 CELERY_BEAT_SCHEDULE = {
+    "end-lapsed-memberships": {
+        "task": "accounts.tasks.end_lapsed_memberships",
+        "schedule": 15 * 60,
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60,

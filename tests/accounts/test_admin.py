@@ -74,3 +74,22 @@ def test_person_records_are_not_in_the_admin(admin_client):
 def test_non_staff_cannot_use_the_admin(practitioner_client):
     response = practitioner_client.get("/admin/")
     assert response.status_code == 302
+
+
+def test_a_membership_past_its_end_date_stops_granting_access(practitioner_client, practitioner, person):
+    import datetime
+
+    from django.urls import reverse
+
+    from accounts import services
+    from accounts.tasks import end_lapsed_memberships
+
+    membership = practitioner.memberships.get()
+    membership.ended_on = datetime.date.today() - datetime.timedelta(days=1)
+    membership.save()
+    url = reverse("cases:person_detail", args=[person.pk])
+    assert end_lapsed_memberships() == 1
+    assert practitioner_client.get(url).status_code == 404
+    membership.refresh_from_db()
+    assert not membership.is_active
+    assert services.end_lapsed_memberships() == 0  # a rerun changes nothing

@@ -308,3 +308,17 @@ def test_not_found_page_is_the_products_own(commissioner_client, practitioner_cl
     assert "Page not found" in body and "Go to your home page" in body
     assert "search for the person" not in body  # commissioners never search people
     assert "search for the person" in practitioner_client.get("/people/999999/").content.decode()
+
+
+def test_recently_opened_drops_people_no_longer_open(practitioner_client, person, north_team):
+    practitioner_client.get(reverse("cases:person_detail", args=[person.pk]))
+    home = reverse("accounts:home")
+    assert "Amira Okafor" in practitioner_client.get(home).content.decode()
+    services.end_relationship(relationship=person.relationships.get(team=north_team))
+    assert "Amira Okafor" not in practitioner_client.get(home).content.decode()
+
+
+def test_a_closed_team_grants_nothing(practitioner_client, person, north_team):
+    north_team.is_active = False
+    north_team.save()
+    assert practitioner_client.get(reverse("cases:person_detail", args=[person.pk])).status_code == 404
