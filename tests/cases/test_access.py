@@ -96,6 +96,14 @@ def test_access_log_refuses_update_and_delete_at_the_database(practitioner_clien
     with pytest.raises(errors, match="cannot be changed"), transaction.atomic():
         AccessLog.objects.filter(pk=row.pk).delete()
     assert AccessLog.objects.get(pk=row.pk).action == "view"
+    from django.db import connection
+
+    with pytest.raises(errors, match="cannot be changed"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL mhsc.allow_truncate = 'off'")  # as in production
+            cursor.execute("TRUNCATE cases_accesslog CASCADE")
+    assert AccessLog.objects.filter(pk=row.pk).exists()
 
 
 def test_relationship_ends_and_access_goes(practitioner_client, person, north_team):
