@@ -123,8 +123,13 @@ class PersonForm(forms.ModelForm):
             "email": {"invalid": "Enter an email address in the correct format, like name@example.org"},
         }
 
-    def __init__(self, *args, **kwargs):
+    IDENTIFIER_IN_USE = "Someone with this {label} is already in the person index – search for them instead"
+    # A restricted person's existence must not show through the uniqueness check.
+    IDENTIFIER_UNAVAILABLE = "This {label} cannot be used. Ask your team manager to check it"
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["nhs_number"].max_length = 14
         self.fields["nhs_number"].widget.attrs.pop("maxlength", None)
         self.fields["postcode"].max_length = 10
@@ -136,7 +141,32 @@ class PersonForm(forms.ModelForm):
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
         if value:
             validate_nhs_number(value)
+            self._refuse_identifier_in_use("nhs_number", value, "NHS number")
         return value
+
+    def clean_council_person_id(self):
+        value = self.cleaned_data.get("council_person_id", "").strip()
+        self._refuse_identifier_in_use("council_person_id", value, "council person ID")
+        return value
+
+    def _refuse_identifier_in_use(self, field, value, label):
+        from .selectors import identifier_clash
+
+        clash = identifier_clash(self.user, field=field, value=value, exclude_pk=self.instance.pk)
+        if clash == "visible":
+            raise forms.ValidationError(self.IDENTIFIER_IN_USE.format(label=label))
+        if clash == "hidden":
+            raise forms.ValidationError(self.IDENTIFIER_UNAVAILABLE.format(label=label))
+
+    def validate_unique(self):
+        """The identifiers' uniqueness is checked above, in words that reveal no restricted
+        record; the database constraints still stand behind it."""
+        exclude = self._get_validation_exclusions() | {"nhs_number", "council_person_id"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_postcode(self):
         value = normalise_postcode(self.cleaned_data.get("postcode", ""))

@@ -82,6 +82,19 @@ def likely_duplicates(
     return list(found.values())[:limit]
 
 
+def identifier_clash(user, *, field: str, value: str, exclude_pk=None) -> str | None:
+    """Whether another person already has this NHS number or council ID.
+
+    "visible" when the user could find that person by searching, "hidden" when the clash is
+    with a restricted record they may not know exists, None when there is no clash.
+    """
+    others = Person.objects.filter(**{field: value}).exclude(pk=exclude_pk)
+    if not value or not others.exists():
+        return None
+    searchable = others.filter(Q(is_restricted=False) | relationship_exists(user))
+    return "visible" if searchable.exists() else "hidden"
+
+
 def holding_teams(person: Person) -> list:
     return sorted({r.team for r in getattr(person, "active_team_relationships", [])}, key=lambda t: t.name)
 

@@ -70,7 +70,7 @@ def _initial_from_search(params) -> dict:
 def person_create(request):
     """Add a person, but first show anyone who looks like a duplicate (same NHS number, or a
     similar name with the same date of birth)."""
-    form = PersonForm(request.POST or None, initial=_initial_from_search(request.GET))
+    form = PersonForm(request.POST or None, initial=_initial_from_search(request.GET), user=request.user)
     # The confirmation is asked for only once the possible duplicates have been shown.
     confirming = request.method == "POST" and "duplicates_shown" in request.POST
     confirm_form = ConfirmNewPersonForm(request.POST if confirming else None)
@@ -125,7 +125,7 @@ def person_edit(request, pk):
     any detail both changed marked for a decision."""
     access = get_person_for_user(request.user, pk, perm=CHANGE_PERSON, what="person record (edit)")
     person = access.person
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
     version, stale = person.version, None
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +137,7 @@ def person_edit(request, pk):
             )
         except services.StaleEdit as exc:
             stale, version = exc, exc.current.version
-            form = PersonForm(instance=exc.current, initial=exc.merged)
+            form = PersonForm(instance=exc.current, initial=exc.merged, user=request.user)
         else:
             messages.success(request, "The person's details were saved.")
             return redirect(person)

@@ -98,11 +98,14 @@ def test_access_log_refuses_update_and_delete_at_the_database(practitioner_clien
     assert AccessLog.objects.get(pk=row.pk).action == "view"
     from django.db import connection
 
-    with pytest.raises(errors, match="cannot be changed"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL mhsc.allow_truncate = 'off'")  # as in production
-            cursor.execute("TRUNCATE cases_accesslog CASCADE")
+    with (
+        pytest.raises(errors, match="cannot be changed"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL mhsc.allow_truncate = 'off'")  # as in production
+        cursor.execute("TRUNCATE cases_accesslog CASCADE")
     assert AccessLog.objects.filter(pk=row.pk).exists()
 
 

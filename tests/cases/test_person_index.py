@@ -416,3 +416,27 @@ def test_nhs_number_typed_with_spaces_is_stored_plain(practitioner_client):
         == 302
     )
     assert Person.objects.get().nhs_number == nhs
+
+
+def test_a_restricted_persons_nhs_number_is_refused_without_saying_who_has_it(
+    other_worker_client, practitioner_client, person
+):
+    person.is_restricted = True
+    person.save()
+    data = person_form(nhs_number=person.nhs_number)
+    hidden = other_worker_client.post(reverse("cases:person_create"), data).content.decode()
+    assert "This NHS number cannot be used" in hidden
+    assert "already in the person index" not in hidden
+    # The team that holds the record is told plainly.
+    visible = practitioner_client.post(reverse("cases:person_create"), data).content.decode()
+    assert "Someone with this NHS number is already in the person index" in visible
+    assert Person.objects.count() == 1
+
+
+def test_council_person_id_must_be_unique(practitioner_client, person):
+    person.council_person_id = "NCC1"
+    person.save()
+    body = practitioner_client.post(
+        reverse("cases:person_create"), person_form(council_person_id="NCC1")
+    ).content.decode()
+    assert "Someone with this council person ID is already in the person index" in body
