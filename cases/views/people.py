@@ -6,6 +6,7 @@ Thin views: access through cases.permissions, reads through selectors, writes th
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -29,39 +30,50 @@ from ..permissions import (
     get_person_for_user,
     live_break_glass,
 )
+from ..search_session import load_criteria, save_criteria
 
 SEARCH_PAGE_SIZE = 20
 RESTRICTING_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
 
 
 @person_data_required
+@require_http_methods(["GET", "POST"])
 def person_search(request):
-    form = PersonSearchForm(request.GET if request.GET else None)
-    context = {"form": form}
-    if form.is_bound and form.is_valid():
-        results = selectors.search_people(request.user, **form.cleaned_data)
-        page_obj, querystring = paginate(request, results, per_page=SEARCH_PAGE_SIZE)
-        context.update(
-            searched=True,
-            page_obj=page_obj,
-            querystring=querystring,
-            stubs=[(p, selectors.holding_teams(p)) for p in page_obj.object_list],
-        )
-    return render(request, "cases/person_search.html", context)
+    """Search by POST; the results page is a GET that names the search only by a session key,
+    so no person's details appear in a URL."""
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        if form.is_valid():
+            key = save_criteria(request, form.cleaned_data)
+            return redirect(f"{reverse('cases:person_search')}?q={key}")
+        return render(request, "cases/person_search.html", {"form": form})
+    criteria = load_criteria(request, request.GET.get("q"))
+    if criteria is None:
+        return render(request, "cases/person_search.html", {"form": PersonSearchForm()})
+    results = selectors.search_people(request.user, **criteria)
+    page_obj, querystring = paginate(request, results, per_page=SEARCH_PAGE_SIZE)
+    return render(
+        request,
+        "cases/person_search.html",
+        {
+            "form": PersonSearchForm(initial=criteria),
+            "searched": True,
+            "search_key": request.GET["q"],
+            "page_obj": page_obj,
+            "querystring": querystring,
+            "stubs": [(p, selectors.holding_teams(p)) for p in page_obj.object_list],
+        },
+    )
 
 
-def _initial_from_search(params) -> dict:
-    initial = {}
-    name = " ".join(params.get("name", "").split())
+def _initial_from_search(request) -> dict:
+    """Start a new person from what was searched for (criteria from the session)."""
+    criteria = load_criteria(request, request.GET.get("q")) or {}
+    initial = {f: criteria[f] for f in ("nhs_number", "postcode", "date_of_birth") if criteria.get(f)}
+    name = criteria.get("name", "")
     if name:
         given, _, family = name.rpartition(" ")
         initial.update(given_name=given or family, family_name=family if given else "")
-    for field in ("nhs_number", "postcode"):
-        if params.get(field):
-            initial[field] = params[field]
-    search = PersonSearchForm(params)
-    if search.is_valid() and search.cleaned_data.get("date_of_birth"):
-        initial["date_of_birth"] = search.cleaned_data["date_of_birth"]
     return initial
 
 
@@ -70,7 +82,7 @@ def _initial_from_search(params) -> dict:
 def person_create(request):
     """Add a person, but first show anyone who looks like a duplicate (same NHS number, or a
     similar name with the same date of birth)."""
-    form = PersonForm(request.POST or None, initial=_initial_from_search(request.GET), user=request.user)
+    form = PersonForm(request.POST or None, initial=_initial_from_search(request), user=request.user)
     # The confirmation is asked for only once the possible duplicates have been shown.
     confirming = request.method == "POST" and "duplicates_shown" in request.POST
     confirm_form = ConfirmNewPersonForm(request.POST if confirming else None)
