@@ -6,7 +6,8 @@ without an explicit relationship.
 """
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Max, Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Prefetch, Q, Value
+from django.db.models.functions import Concat, Lower
 
 from .models import AccessLog, BreakGlassAccess, Person, PersonContact, Relationship
 from .permissions import relationship_exists, visible_to
@@ -40,8 +41,19 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
     else:
         if name:
             query = " ".join(name.lower().split())
-            people = people.filter(search_name__trigram_word_similar=query).annotate(
-                similarity=TrigramWordSimilarity(query, "search_name")
+            current_names = Concat("given_name", Value(" "), "family_name", Value(" "), "preferred_name")
+            people = (
+                people.filter(search_name__trigram_word_similar=query)
+                .alias(current_name_similarity=TrigramWordSimilarity(query, Lower(current_names)))
+                .annotate(
+                    similarity=TrigramWordSimilarity(query, "search_name"),
+                    # A previous name matched better than the current one: the stub says so
+                    # without showing the previous name.
+                    matched_previous_name=ExpressionWrapper(
+                        Q(previous_names__gt="") & Q(current_name_similarity__lt=F("similarity")),
+                        output_field=BooleanField(),
+                    ),
+                )
             )
         if date_of_birth:
             people = people.filter(date_of_birth=date_of_birth)
@@ -57,7 +69,6 @@ def search_people(user, *, nhs_number="", name="", date_of_birth=None, postcode=
             "date_of_birth",
             "nhs_number",
             "postcode",
-            "previous_names",
             "is_restricted",
         )
         .prefetch_related(_holding_teams_prefetch())

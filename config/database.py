@@ -13,6 +13,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 EMBEDDED_PGDATA = BASE_DIR / ".demo" / "pgdata"
 EMBEDDED_DB_NAME = "mhsc"
+NAME_MATCH_THRESHOLD = 0.35  # pg_trgm word similarity that catches one or two typos in a name
 
 
 def _forget_dead_handles() -> None:
@@ -58,8 +59,9 @@ def database_config() -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = True
-    # Name search with typos (pg_trgm): a word similarity of 0.35 catches one or two typos
-    # in a name; set per connection so it holds in requests, tasks and shells alike.
+    # Name search with typos (pg_trgm's %> in cases.selectors.search_people): set per
+    # connection so it holds in requests, tasks and shells alike.
     options = config.setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.35".strip()
+    threshold = f"-c pg_trgm.word_similarity_threshold={NAME_MATCH_THRESHOLD}"
+    options["options"] = f"{options.get('options', '')} {threshold}".strip()
     return config

@@ -315,14 +315,17 @@ def test_history_page_query_count_is_flat(practitioner_client, manager, person):
     assert count_queries(practitioner_client, url) == one
 
 
-def test_search_finds_previous_names_and_says_so(practitioner_client, north_team):
+def test_search_finds_previous_names_without_showing_them(practitioner_client, north_team):
     married = PersonFactory(given_name="Helen", family_name="Marsh", previous_names="Helen Quigley")
     services.grant_team_relationship(
         person=married, team=north_team, kind=RelationshipKind.TEAM_CASE, source="case:x"
     )
     response = search(practitioner_client, name="Helen Quigly")
     assert stub_names(response) == ["Helen Marsh"]
-    assert "Previously Helen Quigley" in response.content.decode()
+    body = response.content.decode()
+    assert "Matched a previous name" in body and "Quigley" not in body.split("<table")[1]
+    by_current = search(practitioner_client, name="Helen Marsh").content.decode()
+    assert "Matched a previous name" not in by_current
 
 
 def test_change_and_remove_a_contact(practitioner_client, practitioner, person):
