@@ -26,5 +26,7 @@ RUN SECRET_KEY=build-only-$(head -c 40 /dev/urandom | base64 | tr -d '\n/+=') \
 
 USER app
 EXPOSE 8000
+# Proxy headers (X-Forwarded-Proto) are trusted only from FORWARDED_ALLOW_IPS, which gunicorn
+# reads from the environment: set it to the TLS proxy's address.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]

@@ -7,6 +7,7 @@ helpers in cases.permissions.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Membership, Organisation, Team, User
@@ -64,7 +65,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SimpleHistoryAdmin):
     list_display = ("name", "organisation", "service_line", "locality", "is_active")
     list_filter = ("organisation", "service_line", "locality", "is_active")
     search_fields = ("name", "locality")
@@ -86,7 +87,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ("user", "team", "role", "employment_type", "is_active")
     list_filter = ("role", "employment_type", "is_active", "team__organisation", "team")
     search_fields = ("user__full_name", "user__email", "team__name")

@@ -6,12 +6,13 @@ DESIGN.md section 11: 30-minute idle timeout; TOTP for staff in production; no-s
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 LAST_SEEN_KEY = "last_seen_at"
+LAST_SEEN_GRANULARITY = 60  # seconds: save the session at most once a minute for this
 
 
 class IdleTimeoutMiddleware:
@@ -31,8 +32,9 @@ class IdleTimeoutMiddleware:
                 messages.info(
                     request, f"You were signed out because you were inactive for {minutes} minutes."
                 )
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            request.session[LAST_SEEN_KEY] = now
+                return redirect_to_login(request.get_full_path())
+            if last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group,
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -118,6 +119,8 @@ class Team(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords(excluded_fields=["group"])
+
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
@@ -189,6 +192,8 @@ class Membership(models.Model):
     is_active = models.BooleanField(default=True)
 
     objects = MembershipQuerySet.as_manager()
+    # Who gave whom a place in which team, and when: membership is what opens a team's records.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["team__name", "role"]

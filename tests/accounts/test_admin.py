@@ -93,3 +93,20 @@ def test_a_membership_past_its_end_date_stops_granting_access(practitioner_clien
     membership.refresh_from_db()
     assert not membership.is_active
     assert services.end_lapsed_memberships() == 0  # a rerun changes nothing
+
+
+def test_membership_changes_keep_who_made_them(admin_client, north_team):
+    worker = UserFactory()
+    admin_client.post(
+        "/admin/accounts/membership/add/",
+        {
+            "user": worker.pk,
+            "team": north_team.pk,
+            "role": Role.PRACTITIONER,
+            "employment_type": "permanent",
+            "started_on": "2026-11-01",
+            "is_active": "on",
+        },
+    )
+    record = Membership.objects.get(user=worker).history.first()
+    assert record.history_user.full_name == "Ada Administrator"
