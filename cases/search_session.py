@@ -31,3 +31,19 @@ def load_criteria(request, key: str | None) -> dict | None:
     if criteria.get("date_of_birth"):
         criteria["date_of_birth"] = datetime.date.fromisoformat(criteria["date_of_birth"])
     return criteria
+
+
+SHOWN_KEY = "stubs_shown"
+KEPT_STUBS = 500
+
+
+def remember_stubs_shown(request, people) -> None:
+    """Note which people this session was shown as search or duplicate stubs."""
+    shown = [pk for pk in request.session.get(SHOWN_KEY, []) if pk not in {p.pk for p in people}]
+    request.session[SHOWN_KEY] = (shown + [p.pk for p in people])[-KEPT_STUBS:]
+
+
+def stub_was_shown(request, pk: int) -> bool:
+    """Emergency access starts from a stub this session was shown, so stepping through record
+    numbers reveals nobody's name (ADR 1)."""
+    return pk in request.session.get(SHOWN_KEY, [])

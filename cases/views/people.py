@@ -5,6 +5,7 @@ Thin views: access through cases.permissions, reads through selectors, writes th
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -30,7 +31,7 @@ from ..permissions import (
     get_person_for_user,
     live_break_glass,
 )
-from ..search_session import load_criteria, save_criteria
+from ..search_session import load_criteria, remember_stubs_shown, save_criteria, stub_was_shown
 
 SEARCH_PAGE_SIZE = 20
 RESTRICTING_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
@@ -52,6 +53,7 @@ def person_search(request):
         return render(request, "cases/person_search.html", {"form": PersonSearchForm()})
     results = selectors.search_people(request.user, **criteria)
     page_obj, querystring = paginate(request, results, per_page=SEARCH_PAGE_SIZE)
+    remember_stubs_shown(request, page_obj.object_list)
     return render(
         request,
         "cases/person_search.html",
@@ -96,6 +98,7 @@ def person_create(request):
             family_name=data["family_name"],
             date_of_birth=data["date_of_birth"],
         )
+        remember_stubs_shown(request, duplicates)
         if not duplicates or confirm_form.is_valid():
             teams = current_teams(request.user)
             person = services.create_person(data=data, by=request.user, team=teams[0] if teams else None)
@@ -242,8 +245,11 @@ def contact_remove(request, pk, contact_id):
 def break_glass(request, pk):
     """Emergency access to a record without a relationship: reason, 60 minutes, reviewed.
 
-    Shows only the search stub until a reason is given; restricted people answer 404.
+    Reached only from a stub this session was shown (search or duplicate check); shows only
+    that stub until a reason is given; restricted people answer 404.
     """
+    if not stub_was_shown(request, pk):
+        raise Http404("No such person")
     person = get_person_for_break_glass(request.user, pk)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

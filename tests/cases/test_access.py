@@ -179,7 +179,13 @@ def test_superuser_without_relationship_gets_404(person):
 # --- Break-glass ---------------------------------------------------------------------
 
 
+def find(client, person):
+    """Search for the person as staff do before asking for emergency access."""
+    return client.post(reverse("cases:person_search"), {"nhs_number": person.nhs_number}, follow=True)
+
+
 def break_glass(client, person, reason="Police called about an urgent welfare concern tonight"):
+    find(client, person)
     return client.post(reverse("cases:break_glass", args=[person.pk]), {"reason": reason})
 
 
@@ -216,10 +222,13 @@ def test_break_glass_does_not_allow_editing(other_worker_client, person):
 
 
 def test_break_glass_is_refused_for_restricted_records(other_worker_client, person):
+    find(other_worker_client, person)  # seen while still unrestricted
     person.is_restricted = True
     person.save()
-    assert other_worker_client.get(reverse("cases:break_glass", args=[person.pk])).status_code == 404
-    assert break_glass(other_worker_client, person).status_code == 404
+    url = reverse("cases:break_glass", args=[person.pk])
+    assert other_worker_client.get(url).status_code == 404
+    reason = "Police called about an urgent welfare concern tonight"
+    assert other_worker_client.post(url, {"reason": reason}).status_code == 404
     assert not BreakGlassAccess.objects.exists()
 
 
@@ -334,3 +343,11 @@ def test_a_closed_team_grants_nothing(practitioner_client, person, north_team):
     north_team.is_active = False
     north_team.save()
     assert practitioner_client.get(reverse("cases:person_detail", args=[person.pk])).status_code == 404
+
+
+def test_emergency_access_starts_only_from_a_stub_that_was_shown(other_worker_client, person):
+    url = reverse("cases:break_glass", args=[person.pk])
+    assert other_worker_client.get(url).status_code == 404  # typed or guessed: nothing shown
+    find(other_worker_client, person)
+    page = other_worker_client.get(url)
+    assert page.status_code == 200 and "Amira Okafor" in page.content.decode()
