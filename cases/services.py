@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import update_change_reason
@@ -113,7 +113,7 @@ def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
     person._history_user = by
     person._change_reason = "Added to the person index"
     person.full_clean()
-    person.save()
+    _save_unique(person)
     if team is not None:
         grant_team_relationship(
             person=person,
@@ -123,6 +123,19 @@ def create_person(*, data: dict, by, team=None, source: str = "") -> Person:
             by=by,
         )
     return person
+
+
+def _save_unique(person: Person) -> None:
+    """Save, turning a clash that slipped past validation (two people saving the same NHS
+    number at the same moment) into a message rather than a server error."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        raise DomainError(
+            "Someone else has just saved a person with this NHS number or council person ID. "
+            "Search for them before going on."
+        ) from error
 
 
 @dataclass
@@ -172,7 +185,7 @@ def update_person(*, person_id: int, data: dict, expected_version: int, by, reas
     person.version = expected_version + 1  # the row is locked, so this cannot race
     person._history_user = by
     person._change_reason = reason or "Details updated"
-    person.save()
+    _save_unique(person)
     return person
 
 

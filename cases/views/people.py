@@ -101,9 +101,13 @@ def person_create(request):
         remember_stubs_shown(request, duplicates)
         if not duplicates or confirm_form.is_valid():
             teams = current_teams(request.user)
-            person = services.create_person(data=data, by=request.user, team=teams[0] if teams else None)
-            messages.success(request, f"{person.display_name} was added to the person index.")
-            return redirect(person)
+            try:
+                person = services.create_person(data=data, by=request.user, team=teams[0] if teams else None)
+            except services.DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{person.display_name} was added to the person index.")
+                return redirect(person)
     return render(
         request,
         "cases/person_create.html",
@@ -153,6 +157,9 @@ def person_edit(request, pk):
         except services.StaleEdit as exc:
             stale, version = exc, exc.current.version
             form = PersonForm(instance=exc.current, initial=exc.merged, user=request.user)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+            version = request.POST.get("version", person.version)
         else:
             messages.success(request, "The person's details were saved.")
             return redirect(person)

@@ -469,3 +469,19 @@ def test_add_person_from_search_keeps_what_was_searched(practitioner_client):
     add_link = re.search(r'href="(/people/new/\?q=[^"]+)"', response.content.decode()).group(1)
     body = practitioner_client.get(add_link).content.decode()
     assert 'value="Jonah"' in body and 'value="Whitfield"' in body and 'value="1979"' in body
+
+
+def test_a_clash_at_the_same_moment_is_a_message_not_a_server_error(practitioner, person, monkeypatch):
+    from cases.services import DomainError, create_person
+
+    data = {
+        "given_name": "Late",
+        "family_name": "Comer",
+        "date_of_birth": datetime.date(1990, 1, 1),
+        "nhs_number": person.nhs_number,
+    }
+    # Validation passed a moment ago; the database constraint is the last line.
+    monkeypatch.setattr(Person, "full_clean", lambda self, *args, **kwargs: None)
+    with pytest.raises(DomainError, match="just saved a person with this NHS number"):
+        create_person(data=data, by=practitioner)
+    assert Person.objects.count() == 1
