@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.govuk import GovukDateField
 
-from .models import Person, PersonContact
+from .models import PERSON_EDITABLE_FIELDS, Person, PersonContact
 from .validators import (
     is_valid_nhs_number,
     normalise_nhs_number,
@@ -66,31 +66,6 @@ class PersonSearchForm(forms.Form):
             raise forms.ValidationError("Enter an NHS number, or a name, date of birth or postcode")
         return data
 
-    @property
-    def has_criteria(self):
-        return self.is_bound and self.is_valid()
-
-
-PERSON_FORM_FIELDS = [
-    "nhs_number",
-    "council_person_id",
-    "title",
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "previous_names",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "email",
-    "gp_practice",
-]
-
 
 class PersonForm(forms.ModelForm):
     use_required_attribute = False
@@ -102,7 +77,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = PERSON_FORM_FIELDS
+        fields = list(PERSON_EDITABLE_FIELDS)
         widgets = {
             "nhs_number": forms.TextInput(
                 attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}

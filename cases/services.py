@@ -16,7 +16,14 @@ from simple_history.utils import update_change_reason
 
 from accounts.selectors import current_organisation
 
-from .models import BreakGlassAccess, Person, PersonContact, Relationship, RelationshipKind
+from .models import (
+    PERSON_EDITABLE_FIELDS,
+    BreakGlassAccess,
+    Person,
+    PersonContact,
+    Relationship,
+    RelationshipKind,
+)
 from .permissions import CHANGE_PERSON, VIEW_PERSON, get_person_for_break_glass
 
 RELATIONSHIP_PERMS = (VIEW_PERSON, CHANGE_PERSON)
@@ -84,26 +91,6 @@ def end_relationships_for_source(*, source: str, by=None) -> int:
 
 
 # --- People -----------------------------------------------------------------------------
-
-PERSON_EDITABLE_FIELDS = (
-    "nhs_number",
-    "council_person_id",
-    "title",
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "previous_names",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "email",
-    "gp_practice",
-)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from .access import (
     RelationshipKind,
 )
 from .people import (
+    PERSON_EDITABLE_FIELDS,
     EthnicCategory,
     Gender,
     Person,
@@ -16,6 +17,7 @@ from .people import (
 )
 
 __all__ = [
+    "PERSON_EDITABLE_FIELDS",
     "AccessAction",
     "AccessBasis",
     "AccessLog",

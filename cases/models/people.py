@@ -154,6 +154,28 @@ class Person(models.Model):
             self.postcode = normalise_postcode(self.postcode)
 
 
+# What staff may edit on a person's record (forms and services share this list).
+PERSON_EDITABLE_FIELDS = (
+    "nhs_number",
+    "council_person_id",
+    "title",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "previous_names",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "gp_practice",
+)
+
+
 class PersonContact(models.Model):
     """Someone who matters to the person: nearest relative (MHA s26), carers, others."""
 
