@@ -75,15 +75,6 @@ def live_break_glass(user, person_id: int) -> BreakGlassAccess | None:
     )
 
 
-def access_basis(user, person: Person, perm: str = VIEW_PERSON) -> str | None:
-    """How the user may see the person, or None. Restricted records refuse break-glass."""
-    if not can_see_person_data(user):
-        return None
-    if has_relationship(user, person, perm):
-        return AccessBasis.RELATIONSHIP
-    return _break_glass_basis(user, person, perm)
-
-
 def _basis_for_loaded(user, person: Person, perm: str) -> str | None:
     if person._related:
         return AccessBasis.RELATIONSHIP
@@ -114,7 +105,6 @@ def get_person_for_user(
     perm: str = VIEW_PERSON,
     action: str = AccessAction.VIEW,
     what: str,
-    log: bool = True,
 ) -> PersonAccess:
     """Load a person the user may see, log the read, or raise Http404."""
     if not can_see_person_data(user):
@@ -125,8 +115,7 @@ def get_person_for_user(
     basis = _basis_for_loaded(user, person, perm)
     if basis is None:
         raise Http404("No such person")
-    if log:
-        log_access(user=user, person=person, basis=basis, action=action, what=what)
+    log_access(user=user, person=person, basis=basis, action=action, what=what)
     return PersonAccess(person=person, basis=basis)
 
 
