@@ -49,3 +49,17 @@ def can_see_person_data(user) -> bool:
         return False
     roles = user_roles(user)
     return bool(roles - AGGREGATE_ONLY_ROLES)
+
+
+def is_current_member(user, team) -> bool:
+    return Membership.objects.current().filter(user=user, team=team).exists()
+
+
+def team_members(team, roles=None):
+    """Current members of a team (optionally with given roles), for allocation choices."""
+    from .models import User
+
+    memberships = Membership.objects.current().filter(team=team)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return User.objects.filter(memberships__in=memberships, is_active=True).distinct().order_by("full_name")

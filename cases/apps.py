@@ -6,6 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self):
+        from .registrations import casework, public, referrals
+
+        for area in (referrals, casework, public):
+            area.register()
         from accounts.models import Role
         from accounts.registry import NavItem, Panel, register_home_panel, register_nav
         from accounts.selectors import can_see_person_data, has_role

@@ -130,3 +130,47 @@ def get_person_for_break_glass(user, pk) -> Person:
     if person is None:
         raise Http404("No such person")
     return person
+
+
+# --- Referrals and cases ----------------------------------------------------------------
+
+TRIAGE_ROLES = ("team_manager", "senior_practitioner")
+
+
+def get_referral_for_user(user, pk, *, what: str):
+    """A referral in one of the user's current teams (the team's queue), or 404.
+
+    Opening a referral about a person in the index is a read of that person's data and is
+    logged like any other; an unverified public referral has no person yet.
+    """
+    from accounts.selectors import current_teams
+
+    from .models import Referral
+
+    if not can_see_person_data(user):
+        raise Http404("No such referral")
+    team_ids = [team.pk for team in current_teams(user)]
+    referral = Referral.objects.select_related("team", "person").filter(pk=pk, team_id__in=team_ids).first()
+    if referral is None:
+        raise Http404("No such referral")
+    if referral.person_id:
+        log_access(
+            user=user,
+            person=referral.person,
+            basis=AccessBasis.RELATIONSHIP,
+            action=AccessAction.VIEW,
+            what=what,
+        )
+    return referral
+
+
+def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str):
+    """A case whose person the user may see (relationship or break-glass), logged; or 404."""
+    from .models import Case
+
+    case = Case.objects.select_related("team", "worker").filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    access = get_person_for_user(user, case.person_id, perm=perm, what=what)
+    case.person = access.person
+    return case, access

@@ -11,6 +11,9 @@ admin.site.site_title = "Case record administration"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("people/", include("cases.urls")),
+    path("referrals/", include("cases.urls_referrals")),
+    path("casework/", include("cases.urls_casework")),
+    path("refer/", include("cases.urls_public")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

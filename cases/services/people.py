@@ -16,7 +16,7 @@ from simple_history.utils import update_change_reason
 
 from accounts.selectors import current_organisation
 
-from .models import (
+from ..models import (
     PERSON_EDITABLE_FIELDS,
     BreakGlassAccess,
     Person,
@@ -24,7 +24,7 @@ from .models import (
     Relationship,
     RelationshipKind,
 )
-from .permissions import CHANGE_PERSON, VIEW_PERSON, get_person_for_break_glass
+from ..permissions import CHANGE_PERSON, VIEW_PERSON, get_person_for_break_glass
 
 RELATIONSHIP_PERMS = (VIEW_PERSON, CHANGE_PERSON)
 
@@ -83,8 +83,12 @@ def end_relationship(*, relationship: Relationship, by=None) -> Relationship:
     return relationship
 
 
-def end_relationships_for_source(*, source: str, by=None) -> int:
-    relationships = list(Relationship.objects.active().filter(source=source))
+def end_relationships_for_source(*, source: str, by=None, user_only: bool = False) -> int:
+    """End every active relationship a record created (or only its personal ones)."""
+    relationships = Relationship.objects.active().filter(source=source)
+    if user_only:
+        relationships = relationships.filter(user__isnull=False)
+    relationships = list(relationships)
     for relationship in relationships:
         end_relationship(relationship=relationship, by=by)
     return len(relationships)
