@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The public referral front door, at /refer/ (no sign-in)."""
+
+from django.urls import path
+
+from .views import public
 
 app_name = "public"
 
-urlpatterns = []
+urlpatterns = [
+    path("", public.refer, name="refer"),
+    path("sent/", public.thank_you, name="thank_you"),
+]

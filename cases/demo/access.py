@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cases.models import (
     Person,
     PersonGroupObjectPermission,
@@ -21,6 +21,7 @@ from cases.models import (
 )
 from cases.permissions import CHANGE_PERSON, VIEW_PERSON
 
+from .casework import Episode, write_episodes, write_public_referrals
 from .organisations import Partnership, geographic_team_key
 from .people import ANCHOR_PEOPLE, PersonPlan
 
@@ -30,7 +31,8 @@ BATCH_SIZE = 5000
 # anchors always is one, so even a tiny seed has someone to break the glass for).
 NO_TEAM_SHARE = 0.08
 POINT_OF_ACCESS_SHARE = 0.03  # an open referral at the point of access, not yet with a team
-ALLOCATED_SHARE = 0.45  # of team cases, allocated to a named worker
+AWAITING_SHARE = 0.04  # a referral waiting for triage in the geographic team
+ALLOCATED_SHARE = 0.9  # of open cases, allocated to a named worker (the rest wait for one)
 SPECIALIST_CASES = 6  # people with an AMHP assessment / a safeguarding enquiry
 
 
@@ -78,39 +80,71 @@ class _Writer:
 
 
 def grant_demo_access(plans: list[PersonPlan], partnership: Partnership, seed: int) -> AccessSummary:
-    """Give most people a holding team by locality and age, allocate some to workers."""
+    """Give most people a case in their geographic team (most allocated to a worker), some a
+    referral waiting for triage, and the rest a past referral or closed case that no longer
+    gives anyone access (for break-glass demos)."""
     rng = random.Random(f"access:{seed}")
-    writer = _Writer()
     summary = AccessSummary()
     demo_practitioner = partnership.demo_users[Role.PRACTITIONER]
-    held = []  # person ids with a team case, for the specialist relationships below
+    episodes = []
 
     for index, plan in enumerate(plans):
         person_id = plan.person.pk
         anchor = index < ANCHOR_PEOPLE
         roll = rng.random()
-        if index == ANCHOR_PEOPLE or (not anchor and roll < NO_TEAM_SHARE):
-            summary.no_team += 1
-            continue
-        if not anchor and roll < NO_TEAM_SHARE + POINT_OF_ACCESS_SHARE:
-            writer.team(
-                person_id, partnership.teams["poa"], RelationshipKind.REFERRAL, f"demo:referral:{index}"
-            )
-            summary.referrals += 1
-            continue
         team_key = geographic_team_key(plan.locality, plan.older)
-        writer.team(person_id, partnership.teams[team_key], RelationshipKind.TEAM_CASE, f"demo:case:{index}")
-        summary.team_cases += 1
-        held.append(person_id)
-        workers = partnership.workers(team_key)
-        if anchor or (workers and rng.random() < ALLOCATED_SHARE):
+        team, workers = partnership.teams[team_key], partnership.workers(team_key)
+        if index == ANCHOR_PEOPLE or (not anchor and roll < NO_TEAM_SHARE):
+            state = rng.choice(["closed", "signposted", "clinical_pathway", "nfa"])
+            worker = rng.choice(workers) if state == "closed" and workers else None
+            episodes.append(
+                Episode(person_id, team, "nfa" if state == "closed" and not worker else state, worker)
+            )
+            summary.no_team += 1
+        elif not anchor and roll < NO_TEAM_SHARE + POINT_OF_ACCESS_SHARE:
+            episodes.append(Episode(person_id, partnership.teams["poa"], "awaiting"))
+            summary.referrals += 1
+        elif not anchor and roll < NO_TEAM_SHARE + POINT_OF_ACCESS_SHARE + AWAITING_SHARE:
+            episodes.append(Episode(person_id, team, "awaiting"))
+            summary.referrals += 1
+        elif anchor or (workers and rng.random() < ALLOCATED_SHARE):
             worker = demo_practitioner if anchor else rng.choice(workers)
-            writer.user(person_id, worker, RelationshipKind.ALLOCATED_WORKER, f"demo:allocation:{index}")
+            episodes.append(Episode(person_id, team, "allocated", worker))
+            summary.team_cases += 1
             summary.allocations += 1
+        else:
+            episodes.append(Episode(person_id, team, "unallocated"))
+            summary.team_cases += 1
 
+    write_episodes(episodes, _team_managers(partnership), rng)
+    summary.referrals += write_public_referrals(partnership.teams["poa"], rng)
+    writer = _Writer()
+    held = []
+    for episode in episodes:
+        if episode.state == "awaiting":
+            writer.team(
+                episode.person_id, episode.team, RelationshipKind.REFERRAL, f"referral:{episode.referral.pk}"
+            )
+        elif episode.state in {"allocated", "unallocated"}:
+            source = f"case:{episode.case.pk}"
+            writer.team(episode.person_id, episode.team, RelationshipKind.TEAM_CASE, source)
+            held.append(episode.person_id)
+            if episode.state == "allocated":
+                writer.user(episode.person_id, episode.worker, RelationshipKind.ALLOCATED_WORKER, source)
     summary.specialist = _specialist_relationships(writer, partnership, held, rng)
     writer.write()
     return summary
+
+
+def _team_managers(partnership: Partnership) -> dict[int, User]:
+    """The member of each team who triages its referrals (its team manager, else the first
+    senior practitioner or anyone)."""
+    managers = {}
+    for key, members in partnership.staff.items():
+        ranked = sorted(members, key=lambda m: (m[1] != Role.TEAM_MANAGER, m[1] != Role.SENIOR_PRACTITIONER))
+        if ranked:
+            managers[partnership.teams[key].pk] = ranked[0][0]
+    return managers
 
 
 def _specialist_relationships(

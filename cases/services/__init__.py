@@ -2,4 +2,5 @@
 
 from .people import *  # noqa: F403
 from .people import DomainError, StaleEdit  # noqa: F401  (named for readers and linters)
+from .recording import *  # noqa: E402, F403
 from .referrals import *  # noqa: E402, F403

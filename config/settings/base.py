@@ -214,3 +214,19 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Public referral front door: rate limit (cases/ratelimit.py, cases/views/public.py) ---
+# Submissions are counted per client IP in Django's cache: Redis when REDIS_URL is set, so
+# every web process shares one count; local memory otherwise (the demo and tests).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+PUBLIC_REFERRAL_RATE_LIMIT = int(os.environ.get("PUBLIC_REFERRAL_RATE_LIMIT", "5"))
+PUBLIC_REFERRAL_RATE_WINDOW = int(os.environ.get("PUBLIC_REFERRAL_RATE_WINDOW_SECONDS", "3600"))
+# How many reverse proxies you run in front of the app that append to X-Forwarded-For; 0 means
+# trust only REMOTE_ADDR. Never set it higher than the real count: clients can forge the header.
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("RATELIMIT_TRUSTED_PROXIES", "0"))

@@ -167,3 +167,34 @@ def test_running_again_changes_nothing(seeded):
     output = seed()
     assert "Demo data already present" in output
     assert table_counts() == before
+
+
+@pytest.mark.django_db
+def test_referrals_in_every_state_and_access_matches_the_work():
+    from cases.models import Case, CaseNote, CaseStatus, Referral, ReferralStatus
+
+    call_command("seed_demo", people=300, seed=SEED, stdout=StringIO())
+    states = set(Referral.objects.values_list("status", flat=True))
+    assert states == set(ReferralStatus.values)
+    assert set(Case.objects.values_list("status", flat=True)) == {CaseStatus.OPEN, CaseStatus.CLOSED}
+    assert Case.objects.filter(status=CaseStatus.OPEN, worker__isnull=True).exists()  # unallocated work
+    assert CaseNote.objects.exists()
+    assert Referral.objects.filter(is_verified=False, person__isnull=True).count() == 3
+    # Every active relationship points at an open case or a waiting referral, and back.
+    open_cases = {
+        f"case:{pk}" for pk in Case.objects.filter(status=CaseStatus.OPEN).values_list("pk", flat=True)
+    }
+    waiting = {
+        f"referral:{pk}"
+        for pk in Referral.objects.filter(
+            status=ReferralStatus.AWAITING_TRIAGE, person__isnull=False
+        ).values_list("pk", flat=True)
+    }
+    sources = set(
+        Relationship.objects.active()
+        .exclude(kind__in=[RelationshipKind.MHA_ASSESSMENT, RelationshipKind.SAFEGUARDING])
+        .values_list("source", flat=True)
+    )
+    assert sources == open_cases | waiting
+    demo_practitioner = User.objects.get(email=DEMO_LOGIN_EMAILS[Role.PRACTITIONER])
+    assert Case.objects.filter(worker=demo_practitioner, status=CaseStatus.OPEN).count() >= 3

@@ -1,0 +1,256 @@
+"""Casework pages: team caseload, case actions, contacts, chronology, checks and sharing.
+
+Thin views: access through cases.permissions (404 for strangers, one access-log row per
+request), reads through cases.selectors_casework, writes through cases.services.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.pagination import paginate
+
+from .. import selectors_casework as casework
+from .. import services
+from ..decorators import person_data_required
+from ..forms_casework import (
+    CaseNoteForm,
+    ReallocateForm,
+    ReasonForm,
+    SharingDecisionForm,
+    StatusCheckForm,
+    TransferForm,
+)
+from ..models import CaseStatus
+from ..permissions import CHANGE_PERSON, get_case_for_user, get_person_for_user
+
+CHRONOLOGY_PAGE_SIZE = 25
+
+
+# --- Team caseload ----------------------------------------------------------------------
+
+
+@person_data_required
+def team_caseload(request):
+    """For team managers and senior practitioners: each worker's load, unallocated cases
+    and the oldest waiting referrals, for one of the teams they manage."""
+    teams = casework.managed_teams(request.user)
+    if not teams:
+        raise Http404("Not found")
+    team = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0])
+    page_obj, querystring = paginate(request, casework.unallocated_cases(team))
+    return render(
+        request,
+        "cases/casework_team_caseload.html",
+        {
+            "teams": teams,
+            "team": team,
+            "loads": casework.team_worker_loads(team),
+            "page_obj": page_obj,
+            "querystring": querystring,
+            "oldest_waits": casework.oldest_waiting_referrals(team),
+            "waiting_count": casework.waiting_referral_count(team),
+        },
+    )
+
+
+# --- Case actions (managers of the case's team) -----------------------------------------
+
+
+def _case_for_manager(request, pk, what: str):
+    case, access = get_case_for_user(request.user, pk, perm=CHANGE_PERSON, what=what)
+    if not casework.manages_team(request.user, case.team_id):
+        raise PermissionDenied("Only the team's managers can change its cases")
+    return case
+
+
+def _case_action(request, *, case, form, template, do, success):
+    if request.method == "POST" and form.is_valid():
+        try:
+            do(form.cleaned_data)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect(case.person)
+    return render(request, template, {"case": case, "person": case.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def case_reallocate(request, pk):
+    case = _case_for_manager(request, pk, "case (reallocate)")
+    allocating = case.worker_id is None
+    label = "Why are you allocating the case?" if allocating else "Why is the case being reallocated?"
+    form = ReallocateForm(
+        request.POST or None,
+        workers=casework.allocation_choices(case),
+        label=label,
+        required_message="Enter why the case is being " + ("allocated" if allocating else "reallocated"),
+    )
+    return _case_action(
+        request,
+        case=case,
+        form=form,
+        template="cases/casework_case_reallocate.html",
+        do=lambda data: services.reallocate_case(
+            case_id=case.pk, worker=data["worker"], by=request.user, reason=data["reason"]
+        ),
+        success="The case was allocated." if allocating else "The case was reallocated.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_transfer(request, pk):
+    case = _case_for_manager(request, pk, "case (transfer)")
+    form = TransferForm(
+        request.POST or None,
+        teams=casework.transfer_destinations(case),
+        label="Why is the case being transferred?",
+        required_message="Enter why the case is being transferred",
+    )
+    return _case_action(
+        request,
+        case=case,
+        form=form,
+        template="cases/casework_case_transfer.html",
+        do=lambda data: services.transfer_case(
+            case_id=case.pk, to_team=data["to_team"], by=request.user, reason=data["reason"]
+        ),
+        success="The case was transferred.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, pk):
+    case = _case_for_manager(request, pk, "case (close)")
+    form = ReasonForm(
+        request.POST or None,
+        label="Why is the case being closed?",
+        required_message="Enter why the case is being closed",
+    )
+    if case.status == CaseStatus.CLOSED and request.method == "POST":
+        form.is_valid()
+        form.add_error(None, "This case is already closed")
+        return render(
+            request, "cases/casework_case_close.html", {"case": case, "person": case.person, "form": form}
+        )
+    return _case_action(
+        request,
+        case=case,
+        form=form,
+        template="cases/casework_case_close.html",
+        do=lambda data: services.close_case(case_id=case.pk, by=request.user, reason=data["reason"]),
+        success="The case was closed.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, pk):
+    case = _case_for_manager(request, pk, "case (reopen)")
+    form = ReasonForm(
+        request.POST or None,
+        label="Why is the case being reopened?",
+        required_message="Enter why the case is being reopened",
+    )
+    if case.status == CaseStatus.OPEN and request.method == "POST":
+        form.is_valid()
+        form.add_error(None, "This case is already open")
+        return render(
+            request, "cases/casework_case_reopen.html", {"case": case, "person": case.person, "form": form}
+        )
+    return _case_action(
+        request,
+        case=case,
+        form=form,
+        template="cases/casework_case_reopen.html",
+        do=lambda data: services.reopen_case(case_id=case.pk, by=request.user, reason=data["reason"]),
+        success="The case was reopened.",
+    )
+
+
+# --- Recording about a person -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def note_create(request, person_pk):
+    access = get_person_for_user(request.user, person_pk, perm=CHANGE_PERSON, what="case notes (add)")
+    person = access.person
+    form = CaseNoteForm(request.POST or None, open_cases=casework.open_cases_for_person(person))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_case_note(
+                person=person,
+                case=data["case"],
+                kind=data["kind"],
+                occurred_at=data["occurred_at"],
+                text=data["text"],
+                by=request.user,
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The contact was recorded.")
+            return redirect(person)
+    return render(request, "cases/casework_note_form.html", {"person": person, "form": form})
+
+
+def chronology(request, person_pk):
+    access = get_person_for_user(request.user, person_pk, what="chronology")
+    page_obj, querystring = paginate(
+        request, casework.chronology_for(access.person), per_page=CHRONOLOGY_PAGE_SIZE
+    )
+    return render(
+        request,
+        "cases/casework_chronology.html",
+        {
+            "person": access.person,
+            "access": access,
+            "entries": casework.describe_entries(page_obj.object_list),
+            "page_obj": page_obj,
+            "querystring": querystring,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def status_check_create(request, person_pk):
+    access = get_person_for_user(
+        request.user, person_pk, perm=CHANGE_PERSON, what="employment and accommodation (record)"
+    )
+    person = access.person
+    form = StatusCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_status_check(person=person, by=request.user, **form.cleaned_data)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The employment and accommodation check was recorded.")
+            return redirect(person)
+    return render(
+        request,
+        "cases/casework_status_check_form.html",
+        {"person": person, "form": form, "latest": casework.latest_status_check(person)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_decision_create(request, person_pk):
+    access = get_person_for_user(
+        request.user, person_pk, perm=CHANGE_PERSON, what="information sharing decisions (record)"
+    )
+    person = access.person
+    form = SharingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_sharing_decision(person=person, by=request.user, **form.cleaned_data)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The information sharing decision was recorded.")
+            return redirect(f"{reverse('cases:person_detail', args=[person.pk])}#information-sharing")
+    return render(request, "cases/casework_sharing_form.html", {"person": person, "form": form})
