@@ -70,7 +70,6 @@ class CaseNoteForm(forms.Form):
     time = forms.CharField(
         label="Time of the contact",
         help_text="Use the 24-hour clock, for example 09:30 or 14:05",
-        max_length=5,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
         error_messages={"required": "Enter the time of the contact"},
     )

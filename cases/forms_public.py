@@ -163,6 +163,13 @@ class PublicReferralForm(forms.Form):
     HAPPENING = ("reason", "urgent")
     ABOUT_REFERRER = ("referrer_name", "referrer_role", "referrer_phone", "referrer_email")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A browser's maxlength cuts pasted text short without saying so: the limit is
+        # checked on the server instead, with a message.
+        for name in ("address", "reason"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
+
     def _bound(self, names):
         return [self[name] for name in names]
 

@@ -183,6 +183,12 @@ def _band_condition(band: str, thresholds: Thresholds, today=None) -> Q:
     return Q()
 
 
+def referral_taken_by(user, pk):
+    """A referral this user took, for its confirmation page (reference and team only: the
+    receiving team may be one the user is not in). None for anyone else's."""
+    return Referral.objects.select_related("team").filter(pk=pk, created_by=user).first()
+
+
 def referral_history(referral):
     return referral.transitions.select_related("actor").order_by("at", "pk")
 

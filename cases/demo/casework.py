@@ -165,6 +165,7 @@ def _write_referral_transitions(episodes):
         referral = episode.referral
         rows.append(
             ReferralTransition(
+                at=referral.received_at,
                 referral=referral,
                 event="received",
                 from_status="",
@@ -175,6 +176,7 @@ def _write_referral_transitions(episodes):
         if referral.decided_at:
             rows.append(
                 ReferralTransition(
+                    at=referral.decided_at,
                     referral=referral,
                     event=DECISION_EVENTS[referral.status],
                     from_status=ReferralStatus.AWAITING_TRIAGE,
@@ -184,14 +186,6 @@ def _write_referral_transitions(episodes):
                 )
             )
     ReferralTransition.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    # auto_now_add stamped "now": put each row at its referral's own times.
-    for row in rows:
-        row.at = (
-            row.referral.decided_at
-            if row.to_status != ReferralStatus.AWAITING_TRIAGE
-            else row.referral.received_at
-        )
-    ReferralTransition.objects.bulk_update(rows, ["at"], batch_size=BATCH_SIZE)
 
 
 def _write_cases(episodes, deciders, rng):
@@ -207,6 +201,7 @@ def _write_cases(episodes, deciders, rng):
                 referral=referral,
                 worker=episode.worker if episode.state != "unallocated" else None,
                 status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
+                opened_at=referral.decided_at,
                 allocated_at=referral.decided_at if episode.state != "unallocated" else None,
                 closed_at=referral.decided_at + timedelta(days=rng.randint(40, 300)) if closed else None,
                 close_reason="Outcomes met; support plan in place with the GP." if closed else "",
@@ -216,10 +211,10 @@ def _write_cases(episodes, deciders, rng):
     transitions = []
     for episode, case in zip(with_cases, cases, strict=True):
         episode.case = case
-        case.opened_at = episode.referral.decided_at
         manager = deciders.get(episode.team.pk)
         transitions.append(
             CaseTransition(
+                at=case.opened_at,
                 case=case,
                 event="opened",
                 from_status="",
@@ -230,6 +225,7 @@ def _write_cases(episodes, deciders, rng):
         if case.closed_at:
             transitions.append(
                 CaseTransition(
+                    at=case.closed_at,
                     case=case,
                     event="closed",
                     from_status=CaseStatus.OPEN,
@@ -238,11 +234,7 @@ def _write_cases(episodes, deciders, rng):
                     reason=case.close_reason,
                 )
             )
-    Case.objects.bulk_update(cases, ["opened_at"], batch_size=BATCH_SIZE)
     CaseTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
-    for row in transitions:
-        row.at = row.case.closed_at if row.event == "closed" else row.case.opened_at
-    CaseTransition.objects.bulk_update(transitions, ["at"], batch_size=BATCH_SIZE)
     _write_recording(with_cases, rng)
 
 

@@ -6,6 +6,7 @@ a worker is allocated, the work is recorded. Workflow pattern: ADR 3.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Team
 
@@ -133,7 +134,7 @@ class ReferralTransition(models.Model):
     from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 
@@ -167,7 +168,7 @@ class Case(models.Model):
     status = models.CharField(
         max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(default=timezone.now)
     allocated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
@@ -199,7 +200,7 @@ class CaseTransition(models.Model):
     from_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=CaseStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 

@@ -78,7 +78,7 @@ def record_case_note(*, person, case=None, kind: str, occurred_at, text: str, by
 def update_case_note(*, note_id: int, kind: str, occurred_at, text: str, by, reason: str = "") -> CaseNote:
     """Correct a note: its author only, within 24 hours of writing it; history keeps each
     version with who changed it and why."""
-    note = CaseNote.objects.select_for_update().select_related("case").get(pk=note_id)
+    note = CaseNote.objects.select_for_update().get(pk=note_id)
     if note.author_id != by.pk:
         raise DomainError("Only the person who wrote this note can change it: add a new note instead")
     if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:

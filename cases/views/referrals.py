@@ -51,6 +51,8 @@ def referral_create(request):
     chosen, known_to, stubs, searched = None, [], [], False
     person_pk = request.GET.get("person")
     if person_pk:
+        if _int_or_none(person_pk) is None:
+            raise Http404("No such person")
         chosen = get_person_for_user(request.user, person_pk, what="referral (new)").person
         known_to = queue.holding_teams_of(chosen)
 
@@ -98,14 +100,20 @@ def referral_create(request):
             "stubs": stubs,
             "searched": searched,
             "selected_pk": selected_pk,
-            "search_errors": posted and action == "search" and search_form.errors,
+            "search_errors": posted and bool(search_form.errors),
         },
     )
 
 
+@person_data_required
 def referral_created(request, pk):
-    referral = get_referral_for_user(request.user, pk, what="referral (confirmation)")
-    return render(request, "cases/referral_created.html", {"referral": referral})
+    """The reference of a referral this user just took. Shows no person data, so it is not
+    a read of the person's record; the receiving team may be one the user is not in."""
+    referral = queue.referral_taken_by(request.user, pk)
+    if referral is None:
+        raise Http404("No such referral")
+    in_team = referral.team_id in {t.pk for t in queue.queue_teams_for(request.user)}
+    return render(request, "cases/referral_created.html", {"referral": referral, "in_team": in_team})
 
 
 @person_data_required
@@ -113,10 +121,12 @@ def triage_queue(request):
     teams = queue.queue_teams_for(request.user)
     if not teams:
         raise Http404("No queue")
-    filters = QueueFilterForm(request.GET, teams=teams)
-    filters.is_valid()
-    wanted = filters.cleaned_data.get("team")
+    wanted = _int_or_none(request.GET.get("team"))
     team = next((t for t in teams if t.pk == wanted), None) or queue.default_queue_team(request.user, teams)
+    data = request.GET.copy()
+    data["team"] = str(team.pk)
+    filters = QueueFilterForm(data, teams=teams)
+    filters.is_valid()
     thresholds = queue.thresholds_for(team)
     referrals = queue.triage_queue(
         team,
@@ -134,6 +144,7 @@ def triage_queue(request):
             "team": team,
             "teams": teams,
             "filters": filters,
+            "filtered": any(filters.cleaned_data.get(f) for f in ("urgency", "source", "band")),
             "thresholds": thresholds,
             "counts": queue.urgency_counts(team),
             "page_obj": page_obj,

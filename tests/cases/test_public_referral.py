@@ -263,7 +263,9 @@ def test_the_response_never_shows_whether_a_person_is_known(poa_team, person):
         posted = client.post(URL, data)
         page = client.get(THANK_YOU_URL)
         reference = Referral.objects.get(subject_details__name=name).reference
-        responses.append((posted.status_code, posted["Location"], _normalised(page.content.decode(), reference)))
+        responses.append(
+            (posted.status_code, posted["Location"], _normalised(page.content.decode(), reference))
+        )
     assert responses[0] == responses[1]
     assert not Referral.objects.filter(person__isnull=False).exists()
 

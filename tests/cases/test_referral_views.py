@@ -45,7 +45,7 @@ def refer(team, person, by, **data):
     return services.receive_referral(team=team, person=person, data={**REFERRAL, **data}, by=by)
 
 
-def form_post(team, **overrides):
+def form_post(receiving_team, /, **overrides):
     now = timezone.localtime()
     data = {
         "action": "refer",
@@ -60,7 +60,7 @@ def form_post(team, **overrides):
         "presenting_needs": "Struggling with daily tasks",
         "known_risks": "None known",
         "urgency": "high",
-        "team": team.pk,
+        "team": receiving_team.pk,
         "consent_leaflet_given": "on",
         "consent_to_share": "yes",
         "received_on_day": now.day,
@@ -111,11 +111,15 @@ def test_referral_from_the_person_page(practitioner_client, person, north_team, 
     assert referral.person == person and referral.team == south_team and referral.urgency == "high"
     assert referral.received_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M") == "09:15"
     assert referral.consent_leaflet_given and referral.referrer_email == "amal@example.org"
-    # The confirmation is for the team that received it; the person now belongs to its queue.
-    assert practitioner_client.get(response.url).status_code == 404
+    # The one who took it sees the reference, though the referral is in another team's queue.
+    page = practitioner_client.get(response.url).content.decode()
+    assert referral.reference in page and "South Working Age" in page and "Amira" not in page
+    assert practitioner_client.get(detail_url(referral)).status_code == 404
 
 
-def test_business_support_refers_someone_known_to_another_team(business_support_client, north_team, south_team):
+def test_business_support_refers_someone_known_to_another_team(
+    business_support_client, north_team, south_team
+):
     other = PersonFactory(given_name="Kwame", family_name="Mensah")
     services.grant_team_relationship(person=other, team=south_team, kind="team_case", source="test:south")
     found = business_support_client.post(NEW, {"action": "search", "find-name": "Kwame Mensah"})
@@ -259,14 +263,18 @@ def test_signpost_through_the_page(manager_client, referral):
 def test_clinical_pathway_through_the_page(manager_client, referral):
     body = manager_client.post(detail_url(referral), {"decision": "clinical"}).content.decode()
     assert "Enter why the referral goes to the trust&#x27;s clinical pathway" in body
-    response = manager_client.post(detail_url(referral), {"decision": "clinical", "reason": "Needs a psychiatrist"})
+    response = manager_client.post(
+        detail_url(referral), {"decision": "clinical", "reason": "Needs a psychiatrist"}
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CLINICAL_PATHWAY
 
 
 def test_transfer_through_the_page(manager_client, referral, south_team, other_worker):
-    body = manager_client.post(detail_url(referral), {"decision": "transfer", "reason": "Lives south"}).content
+    body = manager_client.post(
+        detail_url(referral), {"decision": "transfer", "reason": "Lives south"}
+    ).content
     assert "Select the team to transfer to" in body.decode()
     response = manager_client.post(
         detail_url(referral), {"decision": "transfer", "to_team": south_team.pk, "reason": "Lives south"}
@@ -282,14 +290,21 @@ def test_no_further_action_through_the_page(manager_client, referral):
     response = manager_client.post(detail_url(referral), {"decision": "nfa", "reason": "Needs met elsewhere"})
     assert response.status_code == 302
     referral.refresh_from_db()
-    assert referral.status == ReferralStatus.NO_FURTHER_ACTION and referral.decision_reason == "Needs met elsewhere"
+    assert (
+        referral.status == ReferralStatus.NO_FURTHER_ACTION
+        and referral.decision_reason == "Needs met elsewhere"
+    )
 
 
 def test_a_decided_referral_shows_its_outcome_and_refuses_another_decision(manager_client, referral, manager):
-    services.close_referral_no_further_action(referral_id=referral.pk, by=manager, reason="Needs met elsewhere")
+    services.close_referral_no_further_action(
+        referral_id=referral.pk, by=manager, reason="Needs met elsewhere"
+    )
     page = manager_client.get(detail_url(referral)).content.decode()
     assert "Outcome" in page and "Needs met elsewhere" in page and "Triage decision" not in page
-    response = manager_client.post(detail_url(referral), {"decision": "clinical", "reason": "Changed my mind"})
+    response = manager_client.post(
+        detail_url(referral), {"decision": "clinical", "reason": "Changed my mind"}
+    )
     assert response.status_code == 200
     assert "This referral is already no further action: it cannot be changed now" in response.content.decode()
     referral.refresh_from_db()
@@ -299,9 +314,6 @@ def test_a_decided_referral_shows_its_outcome_and_refuses_another_decision(manag
 
 def test_history_shows_who_decided_what(manager_client, referral, manager, south_team):
     services.transfer_referral(referral_id=referral.pk, to_team=south_team, by=manager, reason="Lives south")
-    services.transfer_referral(
-        referral_id=referral.pk, to_team=referral.team, by=manager, reason="Came back"
-    )  # no-op: same team
     referral.refresh_from_db()
     south_manager = make_member(south_team, Role.TEAM_MANAGER, full_name="Sol Southmanager")
     from django.test import Client
@@ -317,7 +329,9 @@ def test_history_shows_who_decided_what(manager_client, referral, manager, south
 
 def test_an_unverified_referral_is_matched_to_a_person(manager_client, north_team, newcomer, practitioner):
     public = services.receive_public_referral(
-        team=north_team, subject_details={"name": "Grace Lindqvist"}, data={"reason": "Worried about my sister"}
+        team=north_team,
+        subject_details={"name": "Grace Lindqvist"},
+        data={"reason": "Worried about my sister"},
     )
     queue = manager_client.get(QUEUE).content.decode()
     assert "Unverified: Grace Lindqvist" in queue
@@ -330,7 +344,9 @@ def test_an_unverified_referral_is_matched_to_a_person(manager_client, north_tea
     assert f'value="{newcomer.pk}"' in found
     missing = manager_client.post(match, {"action": "match", "find-name": "Grace Lindqvist"})
     assert "Select the person this referral is about" in missing.content.decode()
-    response = manager_client.post(match, {"action": "match", "find-name": "Grace Lindqvist", "person": newcomer.pk})
+    response = manager_client.post(
+        match, {"action": "match", "find-name": "Grace Lindqvist", "person": newcomer.pk}
+    )
     assert response.status_code == 302
     public.refresh_from_db()
     assert public.person == newcomer and public.is_verified
@@ -354,7 +370,11 @@ def test_queue_orders_by_urgency_then_oldest(manager_client, manager, north_team
         ("high_new", "high", 1),
     ]:
         made[name] = refer(
-            north_team, PersonFactory(), manager, urgency=urgency, received_at=now - datetime.timedelta(days=days_ago)
+            north_team,
+            PersonFactory(),
+            manager,
+            urgency=urgency,
+            received_at=now - datetime.timedelta(days=days_ago),
         )
     decided = refer(north_team, PersonFactory(), manager, urgency="urgent")
     services.close_referral_no_further_action(referral_id=decided.pk, by=manager, reason="Not needed")
@@ -366,7 +386,9 @@ def test_queue_orders_by_urgency_then_oldest(manager_client, manager, north_team
     assert queue_references(filtered) == [made["high_old"].reference, made["high_new"].reference]
 
 
-def test_queue_team_filter_is_among_the_users_teams(manager, north_team, south_team, manager_client, newcomer):
+def test_queue_team_filter_is_among_the_users_teams(
+    manager, north_team, south_team, manager_client, newcomer
+):
     other = refer(south_team, PersonFactory(), manager)
     body = manager_client.get(QUEUE, {"team": south_team.pk}).content.decode()
     assert other.reference not in body
@@ -402,12 +424,19 @@ def test_rag_bands_at_default_thresholds(
     manager_client, manager, north_team, received_days_ago, waiting, band, text
 ):
     with time_machine.travel(MONDAY, tick=False):
-        refer(north_team, PersonFactory(), manager, received_at=MONDAY - datetime.timedelta(days=received_days_ago))
+        refer(
+            north_team,
+            PersonFactory(),
+            manager,
+            received_at=MONDAY - datetime.timedelta(days=received_days_ago),
+        )
         body = manager_client.get(QUEUE).content.decode()
         assert f"{waiting} day" in body
         assert f'<strong class="govuk-tag {band}">{text}</strong>' in body
-        other_bands = {"green", "amber", "red"} - {{"On time": "green", "Due soon": "amber", "Overdue": "red"}[text]}
-        assert len(queue_references(manager_client.get(QUEUE, {"band": text_band(text)}).content.decode())) == 1
+        other_bands = {"green", "amber", "red"} - {text_band(text)}
+        assert (
+            len(queue_references(manager_client.get(QUEUE, {"band": text_band(text)}).content.decode())) == 1
+        )
         for other in other_bands:
             assert queue_references(manager_client.get(QUEUE, {"band": other}).content.decode()) == []
 
@@ -417,15 +446,17 @@ def text_band(text):
 
 
 def test_rag_bands_follow_the_teams_settings(manager_client, manager, north_team):
-    ReferralQueueSettings.objects.create(team=north_team, amber_after_working_days=1, red_after_working_days=3)
+    ReferralQueueSettings.objects.create(
+        team=north_team, amber_after_working_days=1, red_after_working_days=3
+    )
     with time_machine.travel(MONDAY, tick=False):
         refer(north_team, PersonFactory(), manager, received_at=MONDAY - datetime.timedelta(days=3))  # 1 day
         refer(north_team, PersonFactory(), manager, received_at=MONDAY - datetime.timedelta(days=5))  # 3 days
         refer(north_team, PersonFactory(), manager, received_at=MONDAY)  # 0 days
         body = manager_client.get(QUEUE).content.decode()
-    assert body.count("govuk-tag--red\">Overdue") == 1
-    assert body.count("govuk-tag--yellow\">Due soon") == 1
-    assert body.count("govuk-tag--green\">On time") == 1
+    assert body.count('govuk-tag--red">Overdue') == 1
+    assert body.count('govuk-tag--yellow">Due soon') == 1
+    assert body.count('govuk-tag--green">On time') == 1
 
 
 def count_queries(client, url, params=None):
@@ -437,7 +468,9 @@ def count_queries(client, url, params=None):
 
 
 def test_queue_query_count_does_not_grow_with_rows(manager_client, manager, north_team):
-    public = services.receive_public_referral(team=north_team, subject_details={"name": "A Person"}, data={"reason": "x"})
+    public = services.receive_public_referral(
+        team=north_team, subject_details={"name": "A Person"}, data={"reason": "x"}
+    )
     assert public.person is None
     refer(north_team, PersonFactory(), manager)
     one = count_queries(manager_client, QUEUE)
@@ -452,6 +485,8 @@ def test_home_panel_shows_waiting_counts(manager_client, referral):
     assert "Triage queue" in body and "<strong>1</strong> referral waiting for triage" in body
 
 
-def test_nav_shows_the_queue_to_business_support_not_practitioners(business_support_client, practitioner_client):
+def test_nav_shows_the_queue_to_business_support_not_practitioners(
+    business_support_client, practitioner_client
+):
     assert f'href="{QUEUE}"' in business_support_client.get(reverse("accounts:home")).content.decode()
     assert f'href="{QUEUE}"' not in practitioner_client.get(reverse("accounts:home")).content.decode()

@@ -1,4 +1,0 @@
-import pytest
-@pytest.mark.django_db
-def test_render():
-    exec(open("/tmp/render.py").read())
