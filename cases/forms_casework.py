@@ -88,6 +88,9 @@ class CaseNoteForm(forms.Form):
 
     def __init__(self, *args, open_cases, **kwargs):
         super().__init__(*args, **kwargs)
+        if open_cases is None:  # correcting a note: it stays with its case
+            del self.fields["case"]
+            return
         self.fields["case"].queryset = open_cases
         self.fields["case"].empty_label = "Not part of a case"
         self.fields["case"].label_from_instance = lambda case: (
@@ -114,6 +117,25 @@ class CaseNoteForm(forms.Form):
                 self.add_error("date", "The date and time of the contact must be in the past")
             data["occurred_at"] = occurred_at
         return data
+
+
+class CaseNoteChangeForm(CaseNoteForm):
+    """Correct a note (its author, within 24 hours); the reason goes into its history."""
+
+    reason = forms.CharField(
+        label="What did you correct? (optional)",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "What you corrected must be 100 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, open_cases=None, **kwargs)
+
+    @staticmethod
+    def initial_for(note) -> dict:
+        at = timezone.localtime(note.occurred_at)
+        return {"kind": note.kind, "date": at.date(), "time": f"{at:%H:%M}", "text": note.text}
 
 
 class StatusCheckForm(forms.Form):

@@ -141,7 +141,9 @@ def get_referral_for_user(user, pk, *, what: str):
     """A referral in one of the user's current teams (the team's queue), or 404.
 
     Opening a referral about a person in the index is a read of that person's data and is
-    logged like any other; an unverified public referral has no person yet.
+    logged like any other: on the relationship basis while the team or user still has one,
+    otherwise as the team's own record of a referral it decided (an unverified public
+    referral has no person yet).
     """
     from accounts.selectors import current_teams
 
@@ -150,17 +152,17 @@ def get_referral_for_user(user, pk, *, what: str):
     if not can_see_person_data(user):
         raise Http404("No such referral")
     team_ids = [team.pk for team in current_teams(user)]
-    referral = Referral.objects.select_related("team", "person").filter(pk=pk, team_id__in=team_ids).first()
+    referral = (
+        Referral.objects.select_related("team", "person")
+        .filter(pk=pk, team_id__in=team_ids)
+        .annotate(_related=relationship_exists(user, person_ref=OuterRef("person_id")))
+        .first()
+    )
     if referral is None:
         raise Http404("No such referral")
     if referral.person_id:
-        log_access(
-            user=user,
-            person=referral.person,
-            basis=AccessBasis.RELATIONSHIP,
-            action=AccessAction.VIEW,
-            what=what,
-        )
+        basis = AccessBasis.RELATIONSHIP if referral._related else AccessBasis.TEAM_RECORD
+        log_access(user=user, person=referral.person, basis=basis, action=AccessAction.VIEW, what=what)
     return referral
 
 

@@ -26,6 +26,7 @@ from .models import (
     StatusCheck,
     Urgency,
 )
+from .services.recording import NOTE_EDIT_WINDOW
 
 NEW_ALLOCATION_DAYS = 7
 CONTACT_DUE_DAYS = 28
@@ -252,10 +253,10 @@ def sharing_decisions_for(person, limit: int = SHARING_DECISIONS_SHOWN):
 # --- Chronology -------------------------------------------------------------------------
 
 CHRONOLOGY_PANEL_SIZE = 20
-_COLUMNS = ("e_type", "e_id", "e_at", "e_label", "e_text", "e_actor", "e_team")
+_COLUMNS = ("e_type", "e_id", "e_at", "e_label", "e_text", "e_actor", "e_team", "e_actor_id", "e_written")
 
 
-def _entries(queryset, *, kind: str, at: str, label: str, text: str, actor: str, team: str):
+def _entries(queryset, *, kind: str, at: str, label: str, text: str, actor: str, team: str, written: str):
     """One source of chronology entries with the shared columns, in the same order."""
     return queryset.annotate(
         e_type=Value(kind),
@@ -265,6 +266,8 @@ def _entries(queryset, *, kind: str, at: str, label: str, text: str, actor: str,
         e_text=F(text),
         e_actor=F(actor),
         e_team=F(team),
+        e_actor_id=F(actor.replace("__full_name", "_id")),
+        e_written=F(written),
     ).values(*_COLUMNS)
 
 
@@ -279,6 +282,7 @@ def chronology_for(person):
         text="text",
         actor="author__full_name",
         team="case__team__name",
+        written="created_at",
     )
     referral_events = _entries(
         ReferralTransition.objects.filter(referral__person=person),
@@ -288,6 +292,7 @@ def chronology_for(person):
         text="reason",
         actor="actor__full_name",
         team="referral__team__name",
+        written="at",
     )
     case_events = _entries(
         CaseTransition.objects.filter(case__person=person),
@@ -297,6 +302,7 @@ def chronology_for(person):
         text="reason",
         actor="actor__full_name",
         team="case__team__name",
+        written="at",
     )
     return notes.union(referral_events, case_events, all=True).order_by("-e_at", "-e_type", "-e_id")
 
@@ -304,9 +310,11 @@ def chronology_for(person):
 _NOTE_KINDS = dict(CaseNote.Kind.choices)
 
 
-def describe_entries(rows) -> list[dict]:
-    """Readable headings for chronology rows (no queries)."""
+def describe_entries(rows, user=None) -> list[dict]:
+    """Readable headings for chronology rows, and whether `user` may still correct each
+    note (no queries)."""
     described = []
+    now = timezone.now()
     for row in rows:
         if row["e_type"] == "note":
             heading = _NOTE_KINDS.get(row["e_label"], row["e_label"])
@@ -314,11 +322,36 @@ def describe_entries(rows) -> list[dict]:
             heading = f"Referral {row['e_label']}"
         else:
             heading = f"Case {row['e_label']}"
-        described.append({**row, "heading": heading, "is_event": row["e_type"] != "note"})
+        can_change = (
+            user is not None
+            and row["e_type"] == "note"
+            and row["e_actor_id"] == user.pk
+            and now - row["e_written"] <= NOTE_EDIT_WINDOW
+        )
+        described.append(
+            {**row, "heading": heading, "is_event": row["e_type"] != "note", "can_change": can_change}
+        )
     return described
 
 
-def latest_chronology(person, limit: int = CHRONOLOGY_PANEL_SIZE) -> tuple[list[dict], bool]:
+def latest_chronology(person, user=None, limit: int = CHRONOLOGY_PANEL_SIZE) -> tuple[list[dict], bool]:
     """The newest entries, and whether there are more than fit."""
     rows = list(chronology_for(person)[: limit + 1])
-    return describe_entries(rows[:limit]), len(rows) > limit
+    return describe_entries(rows[:limit], user), len(rows) > limit
+
+
+def note_of(person, note_id: int) -> CaseNote:
+    """One of this person's notes, or 404 (a note of someone else answers the same)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(CaseNote.objects.select_related("case__team"), pk=note_id, person=person)
+
+
+def can_change_note(note: CaseNote, user) -> bool:
+    """The rule of services.update_case_note, to decide whether to offer the change."""
+    return note.author_id == user.pk and timezone.now() - note.created_at <= NOTE_EDIT_WINDOW
+
+
+def note_versions(note: CaseNote):
+    """Every saved version of a note, newest first, with who saved it."""
+    return list(note.history.select_related("history_user").order_by("-history_date"))

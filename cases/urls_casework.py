@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/close/", casework.case_close, name="case_close"),
     path("cases/<int:pk>/reopen/", casework.case_reopen, name="case_reopen"),
     path("people/<int:person_pk>/notes/new/", casework.note_create, name="note_create"),
+    path("people/<int:person_pk>/notes/<int:note_pk>/change/", casework.note_edit, name="note_edit"),
     path("people/<int:person_pk>/chronology/", casework.chronology, name="chronology"),
     path(
         "people/<int:person_pk>/status-checks/new/", casework.status_check_create, name="status_check_create"

@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_referrals_cases_and_recording'),
+        ("cases", "0005_referrals_cases_and_recording"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='opened_at',
+            model_name="case",
+            name="opened_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name='casetransition',
-            name='at',
+            model_name="casetransition",
+            name="at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name='referraltransition',
-            name='at',
+            model_name="referraltransition",
+            name="at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]

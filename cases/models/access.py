@@ -104,6 +104,7 @@ class AccessAction(models.TextChoices):
 class AccessBasis(models.TextChoices):
     RELATIONSHIP = "relationship", "Legitimate relationship"
     BREAK_GLASS = "break_glass", "Break-glass"
+    TEAM_RECORD = "team_record", "The team's own record of a referral it decided"
 
 
 class AccessLog(models.Model):

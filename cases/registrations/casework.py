@@ -21,7 +21,7 @@ def _cases_context(request, *, person, access):
 
 
 def _chronology_context(request, *, person, access):
-    entries, more = casework.latest_chronology(person)
+    entries, more = casework.latest_chronology(person, request.user)
     return {"person": person, "entries": entries, "more": more, "can_write": not access.is_break_glass}
 
 

@@ -17,6 +17,7 @@ from .. import selectors_casework as casework
 from .. import services
 from ..decorators import person_data_required
 from ..forms_casework import (
+    CaseNoteChangeForm,
     CaseNoteForm,
     ReallocateForm,
     ReasonForm,
@@ -198,6 +199,38 @@ def note_create(request, person_pk):
     return render(request, "cases/casework_note_form.html", {"person": person, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def note_edit(request, person_pk, note_pk):
+    """The author corrects a note within 24 hours; every version stays in its history."""
+    access = get_person_for_user(request.user, person_pk, perm=CHANGE_PERSON, what="case notes (change)")
+    person = access.person
+    note = casework.note_of(person, note_pk)
+    if not casework.can_change_note(note, request.user):
+        raise PermissionDenied("Only the author can change a note, in the 24 hours after writing it")
+    form = CaseNoteChangeForm(request.POST or None, initial=CaseNoteChangeForm.initial_for(note))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_case_note(
+                note_id=note.pk,
+                kind=data["kind"],
+                occurred_at=data["occurred_at"],
+                text=data["text"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The note was changed. The earlier version is kept in its history.")
+            return redirect(reverse("casework:chronology", args=[person.pk]))
+    return render(
+        request,
+        "cases/casework_note_form.html",
+        {"person": person, "form": form, "note": note, "versions": casework.note_versions(note)},
+    )
+
+
 def chronology(request, person_pk):
     access = get_person_for_user(request.user, person_pk, what="chronology")
     page_obj, querystring = paginate(
@@ -208,8 +241,8 @@ def chronology(request, person_pk):
         "cases/casework_chronology.html",
         {
             "person": access.person,
-            "access": access,
-            "entries": casework.describe_entries(page_obj.object_list),
+            "can_write": not access.is_break_glass,
+            "entries": casework.describe_entries(page_obj.object_list, request.user),
             "page_obj": page_obj,
             "querystring": querystring,
         },

@@ -510,3 +510,60 @@ def test_chronology_query_count_does_not_grow(practitioner_client, practitioner,
     assert count_queries(practitioner_client, url) == one
     assert count_queries(practitioner_client, detail) == one_detail
     assert Case.objects.count() == 1
+
+
+# --- Correcting a note (author, 24 hours, history kept) ---------------------------------
+
+
+@pytest.fixture
+def note(person, practitioner):
+    return services.record_case_note(
+        person=person,
+        kind="phone",
+        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        text="Rang about benefits",
+        by=practitioner,
+    )
+
+
+def test_the_author_corrects_a_note_and_the_history_is_kept(practitioner_client, practitioner, person, note):
+    chronology = practitioner_client.get(reverse("casework:chronology", args=[person.pk])).content.decode()
+    url = reverse("casework:note_edit", args=[person.pk, note.pk])
+    assert url in chronology
+    page = practitioner_client.get(url).content.decode()
+    assert "Rang about benefits" in page and "Change a note" in page
+    at = timezone.localtime(note.occurred_at)
+    data = {
+        "kind": "visit",
+        "date_day": at.day,
+        "date_month": at.month,
+        "date_year": at.year,
+        "time": f"{at:%H:%M}",
+        "text": "",
+        "reason": "It was a visit",
+    }
+    response = practitioner_client.post(url, data)
+    assert (
+        "Enter what happened" in response.content.decode() and "It was a visit" in response.content.decode()
+    )
+    assert practitioner_client.post(url, {**data, "text": "Visited about benefits"}).status_code == 302
+    note.refresh_from_db()
+    assert (note.kind, note.text) == ("visit", "Visited about benefits")
+    assert [v.text for v in note.history.all()] == ["Visited about benefits", "Rang about benefits"]
+    page = practitioner_client.get(url).content.decode()
+    assert "Versions, newest first" in page and "It was a visit" in page and "Rang about benefits" in page
+
+
+def test_others_and_late_changes_are_refused(
+    manager_client, practitioner_client, other_worker_client, person, note
+):
+    url = reverse("casework:note_edit", args=[person.pk, note.pk])
+    assert (
+        reverse("casework:note_edit", args=[person.pk, note.pk])
+        not in manager_client.get(reverse("casework:chronology", args=[person.pk])).content.decode()
+    )
+    assert manager_client.get(url).status_code == 403
+    assert other_worker_client.get(url).status_code == 404
+    CaseNote.objects.filter(pk=note.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert practitioner_client.get(url).status_code == 403
+    assert practitioner_client.get(reverse("casework:note_edit", args=[person.pk, 999999])).status_code == 404

@@ -161,3 +161,11 @@ def test_public_referral_is_unverified_until_matched(north_team, manager, practi
         services.allocate_referral(referral_id=referral.pk, worker=practitioner, by=manager)
     services.verify_referral(referral_id=referral.pk, person=newcomer, by=manager)
     assert has_relationship(practitioner, newcomer)
+
+
+def test_opening_a_decided_referral_logs_it_as_the_teams_record(referral, manager, manager_client):
+    from cases.models import AccessBasis, AccessLog
+
+    services.close_referral_no_further_action(referral_id=referral.pk, by=manager, reason="Resolved")
+    assert manager_client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    assert AccessLog.objects.get().basis == AccessBasis.TEAM_RECORD
