@@ -167,12 +167,30 @@ def get_referral_for_user(user, pk, *, what: str):
 
 
 def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str):
-    """A case whose person the user may see (relationship or break-glass), logged; or 404."""
+    """A case whose person the user may see (relationship or break-glass), logged; or 404.
+
+    A closed case gives its team no access to the person any more, yet the team's managers
+    must still be able to reopen it: they reach their own team's case as the team's record.
+    """
+    from accounts.selectors import current_memberships
+
     from .models import Case
 
     case = Case.objects.select_related("team", "worker").filter(pk=pk).first()
     if case is None:
         raise Http404("No such case")
-    access = get_person_for_user(user, case.person_id, perm=perm, what=what)
+    try:
+        access = get_person_for_user(user, case.person_id, perm=perm, what=what)
+    except Http404:
+        manages_team = any(
+            m.team_id == case.team_id and m.role in TRIAGE_ROLES for m in current_memberships(user)
+        )
+        if not manages_team or not can_see_person_data(user):
+            raise
+        person = Person.objects.get(pk=case.person_id)
+        log_access(
+            user=user, person=person, basis=AccessBasis.TEAM_RECORD, action=AccessAction.VIEW, what=what
+        )
+        access = PersonAccess(person=person, basis=AccessBasis.TEAM_RECORD)
     case.person = access.person
     return case, access

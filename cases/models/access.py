@@ -104,7 +104,7 @@ class AccessAction(models.TextChoices):
 class AccessBasis(models.TextChoices):
     RELATIONSHIP = "relationship", "Legitimate relationship"
     BREAK_GLASS = "break_glass", "Break-glass"
-    TEAM_RECORD = "team_record", "The team's own record of a referral it decided"
+    TEAM_RECORD = "team_record", "The team's own record of a referral or case it closed"
 
 
 class AccessLog(models.Model):

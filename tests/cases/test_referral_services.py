@@ -169,3 +169,26 @@ def test_opening_a_decided_referral_logs_it_as_the_teams_record(referral, manage
     services.close_referral_no_further_action(referral_id=referral.pk, by=manager, reason="Resolved")
     assert manager_client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
     assert AccessLog.objects.get().basis == AccessBasis.TEAM_RECORD
+
+
+def test_the_teams_manager_can_reopen_a_closed_case_through_the_page(
+    referral, manager, manager_client, practitioner, newcomer
+):
+    from cases.models import AccessBasis, AccessLog
+
+    case = services.allocate_referral(referral_id=referral.pk, worker=practitioner, by=manager)
+    services.close_case(case_id=case.pk, by=manager, reason="Goals met")
+    assert not has_relationship(manager, newcomer)
+    url = reverse("casework:case_reopen", args=[case.pk])
+    assert manager_client.get(url).status_code == 200
+    assert AccessLog.objects.filter(basis=AccessBasis.TEAM_RECORD).count() == 1
+    response = manager_client.post(url, {"reason": "New crisis reported by the GP"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and has_relationship(manager, newcomer)
+
+
+def test_a_practitioner_cannot_reach_a_closed_case(referral, manager, practitioner_client, practitioner):
+    case = services.allocate_referral(referral_id=referral.pk, worker=practitioner, by=manager)
+    services.close_case(case_id=case.pk, by=manager, reason="Goals met")
+    assert practitioner_client.get(reverse("casework:case_reopen", args=[case.pk])).status_code == 404
