@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.pagination import paginate
@@ -179,7 +180,10 @@ def case_reopen(request, pk):
 def note_create(request, person_pk):
     access = get_person_for_user(request.user, person_pk, perm=CHANGE_PERSON, what="case notes (add)")
     person = access.person
-    form = CaseNoteForm(request.POST or None, open_cases=casework.open_cases_for_person(person))
+    open_cases = casework.open_cases_for_person(person)
+    # Most contacts are recorded the same day, often for the person's only open case.
+    initial = {"date": timezone.localdate(), "case": open_cases[0] if len(open_cases) == 1 else None}
+    form = CaseNoteForm(request.POST or None, open_cases=open_cases, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
