@@ -29,7 +29,17 @@ def register() -> None:
             "referrals:queue",
             allowed=lambda user: has_role(user, *QUEUE_ROLES),
             order=20,
-            active_prefix="/referrals/",
+            active_prefix="/referrals/queue/",
+        )
+    )
+    # Business support and any practitioner take referrals (issue 3: "Intake").
+    register_nav(
+        NavItem(
+            "Make a referral",
+            "referrals:new",
+            allowed=can_see_person_data,
+            order=15,
+            active_prefix="/referrals/new/",
         )
     )
     register_home_panel(
