@@ -195,7 +195,10 @@ TEAM_SECONDED_FROM = {
     "amhp_em": "eastmere",
 }
 
-ADMIN_MODELS = ("organisation", "team", "user", "membership")
+ADMIN_MODELS = {
+    "accounts": ("organisation", "team", "user", "membership"),
+    "cases": ("referralqueuesettings",),
+}
 
 
 @dataclass
@@ -303,9 +306,11 @@ def build_partnership(rng: random.Random) -> Partnership:
         ]
         _add_member(partnership, matches[nth], team_key, role, code)
 
-    admin_perms = Permission.objects.filter(
-        content_type__app_label="accounts", content_type__model__in=ADMIN_MODELS
-    )
+    admin_perms = Permission.objects.none()
+    for app_label, models in ADMIN_MODELS.items():
+        admin_perms |= Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model__in=models
+        )
     partnership.demo_users[Role.ADMINISTRATOR].user_permissions.set(admin_perms)
     return partnership
 

@@ -224,6 +224,7 @@ class ReferralQueueSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(red_after_working_days__gt=models.F("amber_after_working_days")),
                 name="queue_red_after_amber",
+                violation_error_message="Red must come after more working days than amber",
             ),
         ]
 

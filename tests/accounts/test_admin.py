@@ -110,3 +110,24 @@ def test_membership_changes_keep_who_made_them(admin_client, north_team):
     )
     record = Membership.objects.get(user=worker).history.first()
     assert record.history_user.full_name == "Ada Administrator"
+
+
+def test_administrator_sets_a_teams_triage_thresholds(admin_client, north_team):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+    from cases.models import ReferralQueueSettings
+
+    administrator = User.objects.get(full_name="Ada Administrator")
+    administrator.user_permissions.add(*Permission.objects.filter(codename__endswith="referralqueuesettings"))
+    bad = admin_client.post(
+        "/admin/cases/referralqueuesettings/add/",
+        {"team": north_team.pk, "amber_after_working_days": 5, "red_after_working_days": 3},
+    )
+    assert bad.status_code == 200 and not ReferralQueueSettings.objects.exists()
+    good = admin_client.post(
+        "/admin/cases/referralqueuesettings/add/",
+        {"team": north_team.pk, "amber_after_working_days": 1, "red_after_working_days": 3},
+    )
+    assert good.status_code == 302
+    assert north_team.queue_settings.red_after_working_days == 3
