@@ -109,7 +109,7 @@ def write_episodes(episodes: list[Episode], deciders: dict[int, User], rng: rand
 
     `deciders` maps a team's pk to the manager who triages its queue.
     """
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     references = set()
     referrals = []
     for episode in episodes:
@@ -117,6 +117,7 @@ def write_episodes(episodes: list[Episode], deciders: dict[int, User], rng: rand
             received = _aware(
                 _working_days_before(today, rng.choice([0, 1, 1, 2, 3, 4, 6, 9])), rng.randint(8, 17)
             )
+            received = min(received, now - timedelta(minutes=rng.randint(5, 90)))  # never in the future
         else:
             received = _aware(DEMO_REFERENCE_DATE - timedelta(days=rng.randint(20, 700)))
         reference = _reference(rng, references)
@@ -266,6 +267,8 @@ def _write_recording(episodes, rng):
                 checked_on=(start + timedelta(days=rng.randint(10, 60))).date(),
             )
         )
+    for note in notes:
+        note.created_at = note.occurred_at  # written at the time, so past the correction window
     bulk_create_with_history(notes, CaseNote, batch_size=BATCH_SIZE)
     StatusCheck.objects.bulk_create(checks, batch_size=BATCH_SIZE)
 
@@ -283,6 +286,7 @@ def write_public_referrals(team: Team, rng: random.Random) -> int:
     rows = []
     for source, name, reason in PUBLIC_REFERRALS:
         received = _aware(_working_days_before(today, rng.choice([0, 1, 3])), rng.randint(8, 20))
+        received = min(received, timezone.now() - timedelta(minutes=rng.randint(5, 90)))
         rows.append(
             Referral(
                 reference=_reference(rng, set()),

@@ -3,6 +3,7 @@ accommodation status that feeds the board's performance indicators (seed 003).""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .people import Person
@@ -27,7 +28,9 @@ class CaseNote(models.Model):
     occurred_at = models.DateTimeField("date and time")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was written (the correction window counts from here); not auto_now_add, so
+    # imported and demo notes can carry their own.
+    created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
 

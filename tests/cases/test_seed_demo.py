@@ -180,6 +180,10 @@ def test_referrals_in_every_state_and_access_matches_the_work():
     assert Case.objects.filter(status=CaseStatus.OPEN, worker__isnull=True).exists()  # unallocated work
     assert CaseNote.objects.exists()
     assert Referral.objects.filter(is_verified=False, person__isnull=True).count() == 3
+    from django.utils import timezone
+
+    assert not Referral.objects.filter(received_at__gt=timezone.now()).exists()
+    assert not CaseNote.objects.filter(created_at__gt=timezone.now() - timezone.timedelta(days=1)).exists()
     # Every active relationship points at an open case or a waiting referral, and back.
     open_cases = {
         f"case:{pk}" for pk in Case.objects.filter(status=CaseStatus.OPEN).values_list("pk", flat=True)
