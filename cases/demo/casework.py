@@ -118,6 +118,8 @@ def write_episodes(episodes: list[Episode], deciders: dict[int, User], rng: rand
                 _working_days_before(today, rng.choice([0, 1, 1, 2, 3, 4, 6, 9])), rng.randint(8, 17)
             )
             received = min(received, now - timedelta(minutes=rng.randint(5, 90)))  # never in the future
+        elif episode.state == "unallocated":  # waiting for a worker: recent, not years old
+            received = _aware(today - timedelta(days=rng.randint(8, 40)))
         else:
             received = _aware(DEMO_REFERENCE_DATE - timedelta(days=rng.randint(20, 700)))
         reference = _reference(rng, references)
@@ -127,6 +129,7 @@ def write_episodes(episodes: list[Episode], deciders: dict[int, User], rng: rand
             Referral(
                 reference=reference,
                 team=episode.team,
+                created_by=deciders.get(episode.team.pk),
                 person_id=episode.person_id,
                 source=rng.choice(SOURCES),
                 received_via=rng.choice(VIAS),
@@ -171,7 +174,7 @@ def _write_referral_transitions(episodes):
                 event="received",
                 from_status="",
                 to_status=ReferralStatus.AWAITING_TRIAGE,
-                actor=None,
+                actor=referral.created_by,
             )
         )
         if referral.decided_at:
