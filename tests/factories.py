@@ -59,7 +59,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     nhs_number = factory.LazyFunction(lambda: test_nhs_number(next(_nhs_sequence)))
     given_name = factory.Iterator(["Amira", "Tom", "Grace", "Kwame", "Eilidh", "Ravi"])
     family_name = factory.Iterator(["Okafor", "Hughes", "Patel", "Lindqvist", "Byrne", "Mensah"])
-    date_of_birth = factory.Sequence(lambda n: datetime.date(1960, 1, 1) + datetime.timedelta(days=97 * n))
+    # Spread over 60 years from 1940 and wrap, so a long test run never reaches the future.
+    date_of_birth = factory.Sequence(
+        lambda n: datetime.date(1940, 1, 1) + datetime.timedelta(days=(97 * n) % (60 * 365))
+    )
     postcode = "NR1 3QU"
     address_line_1 = factory.Sequence(lambda n: f"{n + 1} Mill Lane")
     town = "Norwich"

@@ -181,10 +181,12 @@ STAFF_PLAN = [
 
 # Second memberships: ((team key, role, nth such member), team key, role, employment).
 # A North practitioner (not the demo one) and a South older people's senior practitioner
-# also sit on their council's AMHP rota.
+# also sit on their council's AMHP rota; the demo business support officer also covers the
+# point of access, so the demo shows online referrals arriving there.
 SECOND_MEMBERSHIPS = [
     (("north_wa", R.PRACTITIONER, 1), "amhp_ns", R.AMHP, PERM),
     (("south_op", R.SENIOR_PRACTITIONER, 0), "amhp_em", R.AMHP, PERM),
+    (("north_wa", R.BUSINESS_SUPPORT, 0), "poa", R.BUSINESS_SUPPORT, PERM),
 ]
 
 # Who a seconded member of a non-geographic team is seconded from.

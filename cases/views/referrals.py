@@ -23,6 +23,9 @@ from ..forms_referrals import DecisionForm, QueueFilterForm, ReferralForm, initi
 from ..models import ReferralStatus
 from ..permissions import TRIAGE_ROLES, get_person_for_user, get_referral_for_user
 
+# Checking whether the person is already known is business support's daily work (BRIEF).
+MATCHING_ROLES = (*TRIAGE_ROLES, "business_support")
+
 STUB_LIMIT = 20
 QUEUE_PAGE_SIZE = 25
 
@@ -211,7 +214,7 @@ def referral_detail(request, pk):
             "history": queue.referral_history(referral),
             "form": form,
             "show_form": form is not None and waiting,
-            "can_match": can_triage and waiting and not referral.is_verified,
+            "can_match": has_role(request.user, *MATCHING_ROLES) and waiting and not referral.is_verified,
             "waiting": waiting,
             "outcome_case": getattr(referral, "case", None)
             if referral.status == ReferralStatus.ALLOCATED
@@ -224,8 +227,8 @@ def referral_detail(request, pk):
 def referral_match(request, pk):
     """Match an unverified public referral to a person in the index: search, pick, confirm."""
     referral = get_referral_for_user(request.user, pk, what="referral (match to a person)")
-    if not has_role(request.user, *TRIAGE_ROLES):
-        raise PermissionDenied("Only team managers and senior practitioners match referrals")
+    if not has_role(request.user, *MATCHING_ROLES):
+        raise PermissionDenied("Only business support, senior practitioners and managers match referrals")
     if referral.is_verified:
         return redirect("referrals:detail", pk=referral.pk)
     search_form = PersonSearchForm(request.POST or None, prefix="find")

@@ -490,3 +490,21 @@ def test_nav_shows_the_queue_to_business_support_not_practitioners(
 ):
     assert f'href="{QUEUE}"' in business_support_client.get(reverse("accounts:home")).content.decode()
     assert f'href="{QUEUE}"' not in practitioner_client.get(reverse("accounts:home")).content.decode()
+
+
+def test_business_support_matches_an_online_referral(north_team):
+    from django.test import Client
+
+    from accounts.models import Role
+    from cases import services as case_services
+    from tests.factories import make_member
+
+    support = make_member(north_team, Role.BUSINESS_SUPPORT)
+    referral = case_services.receive_public_referral(
+        team=north_team, subject_details={"name": "Ola Ade"}, data={"reason": "Not coping", "source": "self"}
+    )
+    client = Client()
+    client.force_login(support)
+    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Match to a person" in detail and "Save decision" not in detail
+    assert client.get(reverse("referrals:match", args=[referral.pk])).status_code == 200
