@@ -125,52 +125,40 @@ def case_transfer(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def case_close(request, pk):
-    case = _case_for_manager(request, pk, "case (close)")
+def _close_or_reopen(request, pk, *, closing: bool):
+    """Close or reopen a case: the same page shape, and a repeat is refused in words."""
+    verb = "closed" if closing else "reopened"
+    case = _case_for_manager(request, pk, f"case ({'close' if closing else 'reopen'})")
+    template = f"cases/casework_case_{'close' if closing else 'reopen'}.html"
     form = ReasonForm(
         request.POST or None,
-        label="Why is the case being closed?",
-        required_message="Enter why the case is being closed",
+        label=f"Why is the case being {verb}?",
+        required_message=f"Enter why the case is being {verb}",
     )
-    if case.status == CaseStatus.CLOSED and request.method == "POST":
+    already = CaseStatus.CLOSED if closing else CaseStatus.OPEN
+    if case.status == already and request.method == "POST":
         form.is_valid()
-        form.add_error(None, "This case is already closed")
-        return render(
-            request, "cases/casework_case_close.html", {"case": case, "person": case.person, "form": form}
-        )
+        form.add_error(None, f"This case is already {'closed' if closing else 'open'}")
+        return render(request, template, {"case": case, "person": case.person, "form": form})
+    service = services.close_case if closing else services.reopen_case
     return _case_action(
         request,
         case=case,
         form=form,
-        template="cases/casework_case_close.html",
-        do=lambda data: services.close_case(case_id=case.pk, by=request.user, reason=data["reason"]),
-        success="The case was closed.",
+        template=template,
+        do=lambda data: service(case_id=case.pk, by=request.user, reason=data["reason"]),
+        success=f"The case was {verb}.",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, pk):
+    return _close_or_reopen(request, pk, closing=True)
 
 
 @require_http_methods(["GET", "POST"])
 def case_reopen(request, pk):
-    case = _case_for_manager(request, pk, "case (reopen)")
-    form = ReasonForm(
-        request.POST or None,
-        label="Why is the case being reopened?",
-        required_message="Enter why the case is being reopened",
-    )
-    if case.status == CaseStatus.OPEN and request.method == "POST":
-        form.is_valid()
-        form.add_error(None, "This case is already open")
-        return render(
-            request, "cases/casework_case_reopen.html", {"case": case, "person": case.person, "form": form}
-        )
-    return _case_action(
-        request,
-        case=case,
-        form=form,
-        template="cases/casework_case_reopen.html",
-        do=lambda data: services.reopen_case(case_id=case.pk, by=request.user, reason=data["reason"]),
-        success="The case was reopened.",
-    )
+    return _close_or_reopen(request, pk, closing=False)
 
 
 # --- Recording about a person -----------------------------------------------------------
