@@ -63,3 +63,10 @@ def team_members(team, roles=None):
     if roles:
         memberships = memberships.filter(role__in=roles)
     return User.objects.filter(memberships__in=memberships, is_active=True).distinct().order_by("full_name")
+
+
+def has_role_in_team(user, team, *roles: str) -> bool:
+    """A role counts only in the team where it is held: a manager in one team may be a
+    practitioner in another (seconded staff)."""
+    team_id = getattr(team, "pk", team)
+    return any(m.team_id == team_id and m.role in roles for m in current_memberships(user))

@@ -166,11 +166,12 @@ def get_referral_for_user(user, pk, *, what: str):
     return referral
 
 
-def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str):
+def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str, closed_team_record: bool = False):
     """A case whose person the user may see (relationship or break-glass), logged; or 404.
 
     A closed case gives its team no access to the person any more, yet the team's managers
-    must still be able to reopen it: they reach their own team's case as the team's record.
+    must still be able to reopen it: with `closed_team_record` (the reopen page only) they
+    reach their own team's closed case as the team's record.
     """
     from accounts.selectors import current_memberships
 
@@ -185,7 +186,9 @@ def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str):
         manages_team = any(
             m.team_id == case.team_id and m.role in TRIAGE_ROLES for m in current_memberships(user)
         )
-        if not manages_team or not can_see_person_data(user):
+        if not (
+            closed_team_record and case.status == "closed" and manages_team and can_see_person_data(user)
+        ):
             raise
         person = Person.objects.get(pk=case.person_id)
         log_access(

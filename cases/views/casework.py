@@ -62,8 +62,10 @@ def team_caseload(request):
 # --- Case actions (managers of the case's team) -----------------------------------------
 
 
-def _case_for_manager(request, pk, what: str):
-    case, access = get_case_for_user(request.user, pk, perm=CHANGE_PERSON, what=what)
+def _case_for_manager(request, pk, what: str, *, reopening: bool = False):
+    case, access = get_case_for_user(
+        request.user, pk, perm=CHANGE_PERSON, what=what, closed_team_record=reopening
+    )
     if not casework.manages_team(request.user, case.team_id):
         raise PermissionDenied("Only the team's managers can change its cases")
     return case
@@ -128,7 +130,7 @@ def case_transfer(request, pk):
 def _close_or_reopen(request, pk, *, closing: bool):
     """Close or reopen a case: the same page shape, and a repeat is refused in words."""
     verb = "closed" if closing else "reopened"
-    case = _case_for_manager(request, pk, f"case ({'close' if closing else 'reopen'})")
+    case = _case_for_manager(request, pk, f"case ({'close' if closing else 'reopen'})", reopening=not closing)
     template = f"cases/casework_case_{'close' if closing else 'reopen'}.html"
     form = ReasonForm(
         request.POST or None,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.pagination import paginate
-from accounts.selectors import has_role, team_members
+from accounts.selectors import has_role_in_team, team_members
 
 from .. import selectors, services
 from .. import selectors_referrals as queue
@@ -56,7 +56,10 @@ def referral_create(request):
     if person_pk:
         if _int_or_none(person_pk) is None:
             raise Http404("No such person")
-        chosen = get_person_for_user(request.user, person_pk, what="referral (new)").person
+        access = get_person_for_user(request.user, person_pk, what="referral (new)")
+        if access.is_break_glass:
+            raise Http404("Emergency access is read-only")  # a referral would grant a team access
+        chosen = access.person
         known_to = queue.holding_teams_of(chosen)
 
     posted = request.method == "POST"
@@ -152,7 +155,7 @@ def triage_queue(request):
             "counts": queue.urgency_counts(team),
             "page_obj": page_obj,
             "querystring": querystring,
-            "can_triage": has_role(request.user, *TRIAGE_ROLES),
+            "can_triage": has_role_in_team(request.user, team, *TRIAGE_ROLES),
         },
     )
 
@@ -185,7 +188,7 @@ DECIDED_MESSAGES = {
 @require_http_methods(["GET", "POST"])
 def referral_detail(request, pk):
     referral = get_referral_for_user(request.user, pk, what="referral")
-    can_triage = has_role(request.user, *TRIAGE_ROLES)
+    can_triage = has_role_in_team(request.user, referral.team, *TRIAGE_ROLES)
     form = None
     if can_triage:
         form = DecisionForm(
@@ -214,7 +217,9 @@ def referral_detail(request, pk):
             "history": queue.referral_history(referral),
             "form": form,
             "show_form": form is not None and waiting,
-            "can_match": has_role(request.user, *MATCHING_ROLES) and waiting and not referral.is_verified,
+            "can_match": has_role_in_team(request.user, referral.team, *MATCHING_ROLES)
+            and waiting
+            and not referral.is_verified,
             "waiting": waiting,
             "outcome_case": getattr(referral, "case", None)
             if referral.status == ReferralStatus.ALLOCATED
@@ -227,7 +232,7 @@ def referral_detail(request, pk):
 def referral_match(request, pk):
     """Match an unverified public referral to a person in the index: search, pick, confirm."""
     referral = get_referral_for_user(request.user, pk, what="referral (match to a person)")
-    if not has_role(request.user, *MATCHING_ROLES):
+    if not has_role_in_team(request.user, referral.team, *MATCHING_ROLES):
         raise PermissionDenied("Only business support, senior practitioners and managers match referrals")
     if referral.is_verified:
         return redirect("referrals:detail", pk=referral.pk)

@@ -192,3 +192,12 @@ def test_a_practitioner_cannot_reach_a_closed_case(referral, manager, practition
     case = services.allocate_referral(referral_id=referral.pk, worker=practitioner, by=manager)
     services.close_case(case_id=case.pk, by=manager, reason="Goals met")
     assert practitioner_client.get(reverse("casework:case_reopen", args=[case.pk])).status_code == 404
+
+
+def test_only_the_reopen_page_reaches_a_closed_case_as_the_teams_record(
+    referral, manager, manager_client, practitioner
+):
+    case = services.allocate_referral(referral_id=referral.pk, worker=practitioner, by=manager)
+    services.close_case(case_id=case.pk, by=manager, reason="Goals met")
+    for action in ("case_reallocate", "case_transfer", "case_close"):
+        assert manager_client.get(reverse(f"casework:{action}", args=[case.pk])).status_code == 404

@@ -508,3 +508,48 @@ def test_business_support_matches_an_online_referral(north_team):
     detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Match to a person" in detail and "Save decision" not in detail
     assert client.get(reverse("referrals:match", args=[referral.pk])).status_code == 200
+
+
+def test_a_manager_in_one_team_is_only_a_practitioner_in_another(manager, south_team):
+    from django.test import Client
+
+    from accounts import services as account_services
+    from accounts.models import Role
+    from cases import services as case_services
+    from cases.models import ReferralStatus
+    from tests.factories import PersonFactory
+
+    account_services.add_membership(user=manager, team=south_team, role=Role.PRACTITIONER)
+    referral = case_services.receive_referral(
+        team=south_team,
+        person=PersonFactory(),
+        data={"source": "gp", "received_via": "phone", "reason": "x"},
+        by=manager,
+    )
+    client = Client()
+    client.force_login(manager)
+    url = reverse("referrals:detail", args=[referral.pk])
+    assert "Save decision" not in client.get(url).content.decode()
+    response = client.post(url, {"decision": "nfa", "reason": "Not for us"})
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.AWAITING_TRIAGE
+
+
+def test_break_glass_cannot_start_a_referral(other_worker, other_worker_client, person):
+    """Emergency access is read-only: a referral would give the user's team access."""
+    from django.utils import timezone
+
+    from cases.models import BreakGlassAccess, Referral
+
+    BreakGlassAccess.objects.create(
+        user=other_worker,
+        person=person,
+        reason="Urgent welfare check by the police tonight",
+        expires_at=timezone.now() + timezone.timedelta(minutes=60),
+    )
+    assert other_worker_client.get(reverse("cases:person_detail", args=[person.pk])).status_code == 200
+    url = reverse("referrals:new") + f"?person={person.pk}"
+    assert other_worker_client.get(url).status_code == 404
+    assert other_worker_client.post(url, {"action": "refer"}).status_code == 404
+    assert not Referral.objects.exists()
