@@ -56,6 +56,13 @@ class Thresholds:
         return Band.GREEN
 
 
+def point_of_access_team() -> Team | None:
+    """The team whose queue public referrals land in: the first active point-of-access team."""
+    return (
+        Team.objects.filter(is_active=True, service_line=ServiceLine.POINT_OF_ACCESS).order_by("name").first()
+    )
+
+
 def receiving_teams():
     """Teams a referral can be sent to: the active teams of the adult mental health lines."""
     return Team.objects.filter(is_active=True, service_line__in=RECEIVING_SERVICE_LINES).select_related(

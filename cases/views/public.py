@@ -16,10 +16,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import ServiceLine, Team
-
 from ..forms_public import PublicReferralForm
 from ..ratelimit import RateLimit
+from ..selectors_referrals import point_of_access_team
 from ..services.referrals import REFERENCE_ALPHABET, receive_public_referral
 
 logger = logging.getLogger(__name__)
@@ -34,13 +33,6 @@ def rate_limit() -> RateLimit:
         RATE_LIMIT_SCOPE,
         limit=settings.PUBLIC_REFERRAL_RATE_LIMIT,
         window=settings.PUBLIC_REFERRAL_RATE_WINDOW,
-    )
-
-
-def point_of_access_team() -> Team | None:
-    """The team whose queue public referrals land in: the first active point-of-access team."""
-    return (
-        Team.objects.filter(is_active=True, service_line=ServiceLine.POINT_OF_ACCESS).order_by("name").first()
     )
 
 
