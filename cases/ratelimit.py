@@ -6,9 +6,12 @@ before they become cache keys, so no address is stored.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -39,17 +42,25 @@ class RateLimit:
 
     def is_exceeded(self, request) -> bool:
         """Whether the client has already used every hit in this window."""
-        return (cache.get(_key(self.scope, client_ip(request))) or 0) >= self.limit
+        try:
+            return (cache.get(_key(self.scope, client_ip(request))) or 0) >= self.limit
+        except Exception:  # the cache (Redis) is down: a person in need is never turned away
+            logger.warning("Rate limit cache unavailable; letting the request through", exc_info=True)
+            return False
 
     def hit(self, request) -> bool:
         """Count one hit; False if it is over the limit (the caller must then refuse it)."""
         key = _key(self.scope, client_ip(request))
-        cache.add(key, 0, timeout=self.window)  # starts the window; a no-op if it is running
         try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between add and incr
-            cache.add(key, 1, timeout=self.window)
-            count = 1
+            cache.add(key, 0, timeout=self.window)  # starts the window; a no-op if it is running
+            try:
+                count = cache.incr(key)
+            except ValueError:  # the window ended between add and incr
+                cache.add(key, 1, timeout=self.window)
+                count = 1
+        except Exception:  # the cache (Redis) is down: count nothing rather than refuse help
+            logger.warning("Rate limit cache unavailable; not counting this request", exc_info=True)
+            return True
         return count <= self.limit
 
     def reset(self, ip: str) -> None:

@@ -306,3 +306,21 @@ def test_the_first_active_point_of_access_team_by_name_receives(poa_team, counci
     make_team("Zeta Access", council, ServiceLine.POINT_OF_ACCESS, "")
     Client().post(URL, form_data())
     assert Referral.objects.get().team == poa_team
+
+
+def test_the_form_still_works_when_the_cache_is_down(poa_team, monkeypatch):
+    """With Redis stopped the rate limit cannot count; a person asking for help still gets through."""
+    from cases import ratelimit
+
+    class DownCache:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr(ratelimit, "cache", DownCache())
+    response = Client().post(URL, form_data())
+    assert response.status_code == 302
+    assert Referral.objects.filter(team=poa_team).count() == 1
+    monkeypatch.undo()  # before the rate-limit fixture resets the real cache
