@@ -3,7 +3,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UV_PYTHON_DOWNLOADS=never
 
-if command -v uv >/dev/null 2>&1; then
+# `uv --version`, not `command -v uv`: a version manager's shim may exist for another Python.
+if uv --version >/dev/null 2>&1; then
   UV=(uv)
 elif python3 -m uv --version >/dev/null 2>&1; then
   UV=(python3 -m uv)
