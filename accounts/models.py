@@ -147,6 +147,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+# Roles that lead a team's work: triage its referrals, manage its cases, restrict records.
+TEAM_LEAD_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
+
 # Roles that never see a person's record: reports and dashboards only (DESIGN.md section 2).
 AGGREGATE_ONLY_ROLES = frozenset({Role.COMMISSIONER})
 

@@ -1,6 +1,6 @@
 """Reads about who a user is and what roles they hold, cached on the user object per request."""
 
-from .models import AGGREGATE_ONLY_ROLES, Membership
+from .models import AGGREGATE_ONLY_ROLES, TEAM_LEAD_ROLES, Membership
 
 
 def current_memberships(user) -> list[Membership]:
@@ -70,3 +70,8 @@ def has_role_in_team(user, team, *roles: str) -> bool:
     practitioner in another (seconded staff)."""
     team_id = getattr(team, "pk", team)
     return any(m.team_id == team_id and m.role in roles for m in current_memberships(user))
+
+
+def leads_team(user, team) -> bool:
+    """A team manager or senior practitioner of this team (a team or its pk)."""
+    return has_role_in_team(user, team, *TEAM_LEAD_ROLES)

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.selectors import can_see_person_data, current_organisation
+from accounts.models import TEAM_LEAD_ROLES
+from accounts.selectors import can_see_person_data, current_organisation, leads_team
 
 from .models import (
     AccessAction,
@@ -134,7 +135,7 @@ def get_person_for_break_glass(user, pk) -> Person:
 
 # --- Referrals and cases ----------------------------------------------------------------
 
-TRIAGE_ROLES = ("team_manager", "senior_practitioner")
+TRIAGE_ROLES = TEAM_LEAD_ROLES
 
 
 def get_referral_for_user(user, pk, *, what: str):
@@ -173,8 +174,6 @@ def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str, closed_te
     must still be able to reopen it: with `closed_team_record` (the reopen page only) they
     reach their own team's closed case as the team's record.
     """
-    from accounts.selectors import current_memberships
-
     from .models import Case
 
     case = Case.objects.select_related("team", "worker").filter(pk=pk).first()
@@ -183,12 +182,8 @@ def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str, closed_te
     try:
         access = get_person_for_user(user, case.person_id, perm=perm, what=what)
     except Http404:
-        manages_team = any(
-            m.team_id == case.team_id and m.role in TRIAGE_ROLES for m in current_memberships(user)
-        )
-        if not (
-            closed_team_record and case.status == "closed" and manages_team and can_see_person_data(user)
-        ):
+        closed_and_led = case.status == "closed" and leads_team(user, case.team_id)
+        if not (closed_team_record and closed_and_led and can_see_person_data(user)):
             raise
         person = Person.objects.get(pk=case.person_id)
         log_access(

@@ -11,8 +11,8 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
-from accounts.models import Role, ServiceLine, Team
-from accounts.selectors import current_memberships, team_members
+from accounts.models import TEAM_LEAD_ROLES, Role, ServiceLine, Team
+from accounts.selectors import current_memberships, leads_team, team_members
 
 from .models import (
     Case,
@@ -31,7 +31,6 @@ from .services.recording import NOTE_EDIT_WINDOW
 NEW_ALLOCATION_DAYS = 7
 CONTACT_DUE_DAYS = 28
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.AMHP)
-CASE_MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
 # Teams that hold people's cases; finance, commissioning and governance never do.
 CASE_HOLDING_SERVICE_LINES = (
     ServiceLine.WORKING_AGE,
@@ -50,13 +49,13 @@ def managed_teams(user) -> list[Team]:
     """Teams in which the user is a team manager or senior practitioner now."""
     seen = {}
     for membership in current_memberships(user):
-        if membership.role in CASE_MANAGER_ROLES:
+        if membership.role in TEAM_LEAD_ROLES:
             seen.setdefault(membership.team_id, membership.team)
     return list(seen.values())
 
 
 def manages_team(user, team_id: int) -> bool:
-    return any(team.pk == team_id for team in managed_teams(user))
+    return leads_team(user, team_id)
 
 
 def does_casework(user) -> bool:

@@ -1,11 +1,11 @@
 """Navigation items and panels of the referrals pages (called from CasesConfig.ready)."""
 
-from accounts.models import Role
+from accounts.models import TEAM_LEAD_ROLES, Role
 from accounts.registry import NavItem, Panel, register_home_panel, register_nav
 from accounts.selectors import can_see_person_data, current_teams, has_role
 
 QUEUE_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER, Role.BUSINESS_SUPPORT)
-MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
+MANAGER_ROLES = TEAM_LEAD_ROLES
 
 
 def _waiting_in_my_teams(request):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
+from accounts.models import TEAM_LEAD_ROLES
 from accounts.pagination import paginate
 from accounts.selectors import current_teams, has_role
 
@@ -34,7 +34,7 @@ from ..permissions import (
 from ..search_session import load_criteria, remember_stubs_shown, save_criteria, stub_was_shown
 
 SEARCH_PAGE_SIZE = 20
-RESTRICTING_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
+RESTRICTING_ROLES = TEAM_LEAD_ROLES
 
 
 @person_data_required
