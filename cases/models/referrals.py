@@ -126,20 +126,32 @@ class Referral(models.Model):
         return self.reference
 
 
-class ReferralTransition(models.Model):
-    """Immutable: who decided what about a referral, when and why (ADR 3)."""
+class TransitionRow(models.Model):
+    """Immutable row for one workflow step: who did what, when and why (ADR 3).
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    Concrete subclasses add the foreign key to their workflow object and status choices.
+    """
+
     event = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
+
+
+class ReferralTransition(TransitionRow):
+    """Who decided what about a referral, when and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+
+    class Meta(TransitionRow.Meta):
+        pass
 
     def __str__(self):
         return f"{self.referral_id}: {self.event} at {self.at:%Y-%m-%d %H:%M}"
@@ -192,20 +204,15 @@ class Case(models.Model):
         return f"Case {self.pk}"
 
 
-class CaseTransition(models.Model):
-    """Immutable: opening, reallocation, transfer, closure and reopening of a case."""
+class CaseTransition(TransitionRow):
+    """Opening, reallocation, transfer, closure and reopening of a case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    event = models.CharField(max_length=30)
     from_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=CaseStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRow.Meta):
+        pass
 
     def __str__(self):
         return f"Case {self.case_id}: {self.event} at {self.at:%Y-%m-%d %H:%M}"
