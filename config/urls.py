@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("cases.urls_referrals")),
     path("casework/", include("cases.urls_casework")),
     path("refer/", include("cases.urls_public")),
+    path("care/", include("careact.urls")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

@@ -36,8 +36,10 @@ from .referrals import (
     ReferralTransition,
     Urgency,
 )
+from .reminders import Reminder
 
 __all__ = [
+    "Reminder",
     "AccommodationStatus",
     "CaseNote",
     "EmploymentStatus",

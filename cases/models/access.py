@@ -21,6 +21,7 @@ class RelationshipKind(models.TextChoices):
     ALLOCATED_WORKER = "allocated_worker", "Allocated worker"
     MHA_ASSESSMENT = "mha_assessment", "AMHP on a Mental Health Act assessment"
     SAFEGUARDING = "safeguarding", "Safeguarding enquiry"
+    CARER = "carer", "Carer of a person the team works with"
     CREATED = "created", "Added this person to the index"
     EXPLICIT = "explicit", "Explicit permission"
 

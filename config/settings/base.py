@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "health_check",
     "accounts",
     "cases",
+    "careact",
     "safeguarding",
     "amhp",
     "finance",
