@@ -1,6 +1,6 @@
 """Care Act pages, mounted at /care/. Each area keeps its own URL module."""
 
-from . import urls_assessments, urls_carers, urls_mca, urls_plans, urls_s117
+from . import urls_assessments, urls_carers, urls_compliance, urls_mca, urls_plans, urls_s117
 
 app_name = "careact"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *urls_carers.urlpatterns,
     *urls_s117.urlpatterns,
     *urls_mca.urlpatterns,
+    *urls_compliance.urlpatterns,
 ]

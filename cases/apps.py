@@ -6,9 +6,9 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self):
-        from .registrations import casework, public, referrals
+        from .registrations import casework, public, referrals, reminders
 
-        for area in (referrals, casework, public):
+        for area in (referrals, casework, public, reminders):
             area.register()
         from accounts.models import Role
         from accounts.registry import NavItem, Panel, register_home_panel, register_nav

@@ -15,6 +15,7 @@ urlpatterns = [
     path("casework/", include("cases.urls_casework")),
     path("refer/", include("cases.urls_public")),
     path("care/", include("careact.urls")),
+    path("reminders/", include("cases.urls_reminders")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

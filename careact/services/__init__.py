@@ -4,3 +4,9 @@ Refusals raise `DomainError` (from cases), which views show as form errors.
 """
 
 from cases.services import DomainError, StaleEdit  # noqa: F401
+
+from .assessments import *  # noqa: F403
+from .carers import *  # noqa: F403
+from .mca import *  # noqa: F403
+from .plans import *  # noqa: F403
+from .s117 import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Services for carers (see careact/services/__init__.py)."""
+
+__all__: list[str] = []
