@@ -192,3 +192,18 @@ def get_case_for_user(user, pk, *, perm: str = VIEW_PERSON, what: str, closed_te
         access = PersonAccess(person=person, basis=AccessBasis.TEAM_RECORD)
     case.person = access.person
     return case, access
+
+
+def get_record_for_user(user, model, pk, *, perm: str = VIEW_PERSON, what: str, select_related=()):
+    """Load `model` row `pk` (any record with a `person`) if the user may see its person.
+
+    Returns (record, access). 404 for missing and forbidden alike; one AccessLog row,
+    through `get_person_for_user`. The record's `person` is the one loaded by the check, so
+    templates never trigger a second, unlogged read.
+    """
+    record = model.objects.select_related(*select_related).filter(pk=pk).first()
+    if record is None:
+        raise Http404("Not found")
+    access = get_person_for_user(user, record.person_id, perm=perm, what=what)
+    record.person = access.person
+    return record, access

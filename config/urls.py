@@ -16,6 +16,7 @@ urlpatterns = [
     path("refer/", include("cases.urls_public")),
     path("care/", include("careact.urls")),
     path("reminders/", include("cases.urls_reminders")),
+    path("amhp/", include("amhp.urls")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

@@ -1,0 +1,42 @@
+from .register import AmhpProfile, Approval, Profession, TrainingRecord
+from .requests import (
+    APPLICATION_OUTCOMES,
+    PLACE_OF_SAFETY_STATUSES,
+    AssessmentDelay,
+    DelayCause,
+    LegalStatus,
+    MedicalRecommendation,
+    MhaAssessment,
+    MhaRequest,
+    MhaRequestTransition,
+    NearestRelativeContact,
+    Outcome,
+    RequesterKind,
+    RequestStatus,
+)
+from .rota import Shift, ShiftAssignment, ShiftKind, ShiftPattern, ShiftSwap
+
+__all__ = [
+    "AmhpProfile",
+    "Approval",
+    "Profession",
+    "TrainingRecord",
+    "APPLICATION_OUTCOMES",
+    "PLACE_OF_SAFETY_STATUSES",
+    "AssessmentDelay",
+    "DelayCause",
+    "LegalStatus",
+    "MedicalRecommendation",
+    "MhaAssessment",
+    "MhaRequest",
+    "MhaRequestTransition",
+    "NearestRelativeContact",
+    "Outcome",
+    "RequesterKind",
+    "RequestStatus",
+    "Shift",
+    "ShiftAssignment",
+    "ShiftKind",
+    "ShiftPattern",
+    "ShiftSwap",
+]

@@ -1,0 +1,5 @@
+"""Navigation and panels for the AMHP rota (called from AmhpConfig.ready)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,3 @@
+"""URLs for the AMHP register; joined into the amhp namespace by amhp/urls.py."""
+
+urlpatterns = []
