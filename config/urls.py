@@ -17,6 +17,7 @@ urlpatterns = [
     path("care/", include("careact.urls")),
     path("reminders/", include("cases.urls_reminders")),
     path("amhp/", include("amhp.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

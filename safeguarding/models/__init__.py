@@ -1,0 +1,43 @@
+from .categories import (
+    AbuseType,
+    ConcernConsent,
+    MspAsked,
+    OutcomesAchieved,
+    PrimarySupportReason,
+    RiskLocation,
+    RiskOutcome,
+    SourceOfRisk,
+    YesNoDontKnow,
+)
+from .workflow import (
+    AllegedPerson,
+    Concern,
+    ConcernStatus,
+    ConcernTransition,
+    Enquiry,
+    EnquiryKind,
+    EnquiryStage,
+    EnquiryTransition,
+    SafeguardingSettings,
+)
+
+__all__ = [
+    "AbuseType",
+    "ConcernConsent",
+    "MspAsked",
+    "OutcomesAchieved",
+    "PrimarySupportReason",
+    "RiskLocation",
+    "RiskOutcome",
+    "SourceOfRisk",
+    "YesNoDontKnow",
+    "AllegedPerson",
+    "Concern",
+    "ConcernStatus",
+    "ConcernTransition",
+    "Enquiry",
+    "EnquiryKind",
+    "EnquiryStage",
+    "EnquiryTransition",
+    "SafeguardingSettings",
+]

@@ -1,0 +1,5 @@
+"""Safeguarding pages, mounted at /safeguarding/."""
+
+app_name = "safeguarding"
+
+urlpatterns = []
