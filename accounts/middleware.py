@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 LAST_SEEN_KEY = "last_seen_at"
 LAST_SEEN_GRANULARITY = 60  # seconds: save the session at most once a minute for this
+BACKGROUND_REFRESH_HEADER = "X-Background-Refresh"  # sent by self-refreshing panels (htmx polls)
 
 
 class IdleTimeoutMiddleware:
@@ -32,8 +34,15 @@ class IdleTimeoutMiddleware:
                 messages.info(
                     request, f"You were signed out because you were inactive for {minutes} minutes."
                 )
+                if request.headers.get("HX-Request"):
+                    # htmx would swap the sign-in page into the panel; send the browser there.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = redirect_to_login(request.get_full_path()).url
+                    return response
                 return redirect_to_login(request.get_full_path())
-            if last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY:
+            # A page refreshing itself (the AMHP live board) is not the person being active.
+            background = request.headers.get(BACKGROUND_REFRESH_HEADER)
+            if last_seen is None or (not background and now - last_seen >= LAST_SEEN_GRANULARITY):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

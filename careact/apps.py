@@ -9,7 +9,7 @@ class CareActConfig(AppConfig):
     verbose_name = "Care Act work"
 
     def ready(self):
-        from .registrations import assessments, carers, mca, plans, reminders, s117
+        from .registrations import assessments, carers, demo, mca, plans, reminders, s117
 
-        for area in (assessments, plans, carers, s117, mca, reminders):
+        for area in (assessments, plans, carers, s117, mca, reminders, demo):
             area.register()

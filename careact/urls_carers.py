@@ -1,3 +1,11 @@
-"""URLs for carers; joined into the careact namespace by careact/urls.py."""
+"""URLs for carers; joined into the careact namespace by careact/urls.py. Ids only."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import carers
+
+urlpatterns = [
+    path("people/<int:person_pk>/carers/link/", carers.carer_link, name="carer_link"),
+    path("people/<int:person_pk>/carers/new/", carers.carer_add, name="carer_add"),
+    path("carers/<int:pk>/end/", carers.carer_end, name="carer_end"),
+]

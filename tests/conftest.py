@@ -10,6 +10,7 @@ import pytest
 from accounts.models import Organisation, Role, ServiceLine
 from cases import services as case_services
 from cases.models import RelationshipKind
+from tests.celery_support import celery_on_redis  # noqa: F401  (a shared fixture)
 from tests.factories import OrganisationFactory, PersonFactory, make_member, make_team
 
 

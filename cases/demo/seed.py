@@ -1,12 +1,13 @@
 """Build the whole demo partnership in one transaction (DESIGN.md section 8).
 
-Seeds only an empty database (no organisations): a second run changes nothing.
+Seeds only an empty database (no organisations): a second run changes nothing. Seeders that
+other apps registered (`registry`) run last, in the same transaction.
 """
 
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
@@ -15,6 +16,7 @@ from accounts.models import Organisation
 from .access import AccessSummary, grant_demo_access
 from .organisations import build_partnership
 from .people import generate_people, write_people
+from .registry import DemoContext, registered_seeders
 
 
 @dataclass
@@ -24,6 +26,8 @@ class SeedResult:
     contacts: int
     access: AccessSummary
     seconds: float
+    # {seeder name: {what it wrote: how many}} from the seeders other apps registered
+    extras: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def demo_data_present() -> bool:
@@ -54,6 +58,11 @@ def seed_demo_data(
             f"wrote {access.team_cases} team cases, {access.referrals} referrals, "
             f"{access.allocations} allocations; {access.no_team} people held by no team"
         )
+        context = DemoContext(seed=seed, people=people_count, plans=plans, partnership=partnership, log=step)
+        extras = {}
+        for seeder in registered_seeders():
+            extras[seeder.name] = counts = seeder.fn(context)
+            step(f"{seeder.name}: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
     # After a bulk load the planner's statistics are empty; without them the search and
     # access queries pick poor plans until autovacuum gets round to the tables.
     with connection.cursor() as cursor:
@@ -65,4 +74,5 @@ def seed_demo_data(
         contacts=contacts_count,
         access=access,
         seconds=time.perf_counter() - started,
+        extras=extras,
     )

@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from config.database import database_config
@@ -203,7 +204,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60,
     },
+    # Due work (reviews, authorisations) derived from the records every morning, London time;
+    # the sweep enqueues the emails itself, and the 06:30 run sends any it could not.
+    "reminder-sweep": {
+        "task": "cases.tasks.run_reminder_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "reminder-emails": {
+        "task": "cases.tasks.send_reminder_emails",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Requested PDFs are rows first; any stuck in the queue (worker down) are sent again.
+    "requeue-assessment-copies": {
+        "task": "careact.tasks.requeue_assessment_copies",
+        "schedule": 10 * 60,
+    },
 }
+
+# Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (the demo). Reminder
+# emails carry no person data, only a count and a link to SITE_URL.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

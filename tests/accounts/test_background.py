@@ -15,18 +15,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from config.celery import app as celery_app
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def celery_on_redis(settings):
-    """Point the Celery app at real Redis for one test, and put it back afterwards."""
-    saved = {k: celery_app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    settings.REDIS_URL = REDIS_URL
-    yield
-    celery_app.conf.update(saved)
+from tests.celery_support import REDIS_URL, test_database_url
 
 
 @pytest.fixture
@@ -38,7 +27,7 @@ def worker(celery_on_redis, live_server):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "REDIS_URL": REDIS_URL,
-        "DATABASE_URL": _test_database_url(connection),
+        "DATABASE_URL": test_database_url(connection),
     }
     process = subprocess.Popen(
         [
@@ -73,17 +62,6 @@ def worker(celery_on_redis, live_server):
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-def _test_database_url(connection):
-    params = connection.get_connection_params()
-    host = params.get("host") or ""
-    user = params.get("user") or "postgres"
-    port = params.get("port") or 5432
-    name = connection.settings_dict["NAME"]
-    if host.startswith("/"):
-        return f"postgresql://{user}@/{name}?host={host}"
-    return f"postgresql://{user}@{host}:{port}/{name}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -66,6 +66,24 @@ def test_idle_timeout_after_30_minutes(practitioner):
         assert client.get(reverse("accounts:home")).status_code == 302
 
 
+def test_background_refreshes_do_not_keep_an_idle_session_open(practitioner):
+    """A self-refreshing page (htmx poll) left on screen must not defeat the idle timeout;
+    when the session ends, htmx is told to send the browser to sign-in."""
+    client = Client()
+    start = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_BACKGROUND_REFRESH": "true"}
+    with time_machine.travel(start, tick=False):
+        sign_in(client, practitioner)
+        assert client.get(reverse("accounts:home")).status_code == 200  # lands on the page
+    for minutes in (10, 20, 29):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("accounts:home"), **poll).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
+        response = client.get(reverse("accounts:home"), **poll)
+        assert response.status_code == 204
+        assert "sign-in" in response["HX-Redirect"]
+
+
 def test_sign_out_is_a_post(practitioner_client):
     assert practitioner_client.post(reverse("accounts:logout")).status_code == 302
     assert practitioner_client.get(reverse("accounts:home")).status_code == 302

@@ -68,4 +68,16 @@ class Command(BaseCommand):
                     f"{result.staff} staff in {result.seconds:.1f}s (seed {seed})."
                 )
             )
+            for name, counts in result.extras.items():
+                self.stdout.write(f"  {name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        self._sweep_due_work()
         print_demo_logins(self.stdout.write)
+
+    def _sweep_due_work(self):
+        """Derive today's reminders, as the 06:00 sweep would: the demo has no beat, and a
+        demo restarted days later should show the work due that day (idempotent)."""
+        from cases.due_work import run_sweep
+
+        results = run_sweep()
+        created = sum(counts.get("created", 0) for counts in results.values())
+        self.stdout.write(f"Reminders: {created} new from the due-work sweep.")
