@@ -83,3 +83,7 @@ def register() -> None:
         due_work.derive_enquiry_reviews,
         label="Safeguarding enquiries to review",
     )
+
+    from .demo import register as register_demo
+
+    register_demo()
