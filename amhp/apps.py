@@ -8,7 +8,7 @@ class AmhpConfig(AppConfig):
     verbose_name = "AMHP service"
 
     def ready(self):
-        from .registrations import register, requests, rota
+        from .registrations import demo, register, requests, rota
 
-        for area in (register, rota, requests):
+        for area in (register, rota, requests, demo):
             area.register()
