@@ -55,11 +55,12 @@ def carer_link(request, person_pk):
     else:
         form = CarerLinkForm(initial=initial_from_post(CarerLinkForm, request.POST, teams=teams), teams=teams)
     selected_pk = _int_or_none(request.POST.get("person")) if posted else None
+    choice_error = ""  # shown on the "Who is the carer?" radios, where the answer is missing
     if action == "link" and cases:
         valid = form.is_valid()
         chosen = next((p for p, _ in stubs if p.pk == selected_pk), None)
         if chosen is None:
-            form.add_error(None, "Search for the carer and select them from the results")
+            choice_error = "Search for the carer and select them from the results"
         if valid and chosen is not None:
             try:
                 services.link_carer(cared_for=person, carer=chosen, by=request.user, **form.link_data())
@@ -81,7 +82,8 @@ def carer_link(request, person_pk):
             "search_key": search_key,
             "selected_pk": selected_pk,
             "error_forms": [search_form, form],
-            "has_errors": bool(search_form.errors or form.errors),
+            "choice_error": choice_error,
+            "has_errors": bool(search_form.errors or form.errors or choice_error),
         },
     )
 
