@@ -117,7 +117,8 @@ def _adult(assessment) -> Suggestion:
     reasons.extend(notes)
     if met:
         reasons.append(
-            f"The person is unable to achieve {len(counted)} of the outcomes: " + "; ".join(counted)
+            f"The person is unable to achieve {len(counted)} of the outcomes: "
+            + "; ".join(map(_lower_first, counted))
         )
     elif met is None:
         reasons.append(
@@ -159,7 +160,8 @@ def _carer(assessment) -> Suggestion:
         reasons.append("The carer's physical or mental health is deteriorating or at risk")
     if met:
         reasons.append(
-            f"The carer is unable to achieve {len(counted)} of the outcomes: " + "; ".join(counted)
+            f"The carer is unable to achieve {len(counted)} of the outcomes: "
+            + "; ".join(map(_lower_first, counted))
         )
     if health or met:
         effect = True

@@ -375,3 +375,9 @@ def led_teams(user) -> list:
         if membership.role in TEAM_LEAD_ROLES:
             seen.setdefault(membership.team_id, membership.team)
     return sorted(seen.values(), key=lambda team: team.name)
+
+
+def latest_plan_from(assessment: Assessment) -> CarePlan | None:
+    """The newest plan resting on this assessment, so its page can link to it or offer to
+    start one."""
+    return CarePlan.objects.filter(assessment=assessment).order_by("-version_number", "-pk").first()

@@ -29,7 +29,7 @@ def register() -> None:
             key="careact_assessments",
             template="careact/panels/assessments.html",
             context=_person_context,
-            order=50,
+            order=55,  # after referrals, with the plans that follow from it
         )
     )
     register_home_panel(

@@ -22,7 +22,7 @@ def _awaiting_context(request):
 
 def register() -> None:
     register_person_panel(
-        Panel(key="careact_plans", template="careact/panels/plans.html", context=_person_context, order=60)
+        Panel(key="careact_plans", template="careact/panels/plans.html", context=_person_context, order=56)
     )
     register_home_panel(
         Panel(
@@ -30,6 +30,6 @@ def register() -> None:
             template="careact/panels/plans_awaiting.html",
             context=_awaiting_context,
             allowed=plans.leads_any_team,
-            order=25,
+            order=6,  # beside the assessments waiting for the same manager
         )
     )

@@ -25,6 +25,7 @@ from ..eligibility import suggest_eligibility
 from ..forms_assessments import AssessmentForm, ConfirmForm, DecisionForm
 from ..models import Assessment, AssessmentCopy, AssessmentKind, AssessmentStatus
 from ..permissions import CHANGE_PERSON, VIEW_PERSON, get_record_for_user
+from ..selectors_plans import latest_plan_from
 
 S = AssessmentStatus
 
@@ -146,6 +147,8 @@ def _detail_context(request, assessment, access, *, copy_form=None) -> dict:
         "next_version": next_version,
         "can_edit": is_member and status == S.DRAFT,
         "can_reassess": is_member and status == S.AUTHORISED and next_version is None,
+        "plan": latest_plan_from(assessment) if status == S.AUTHORISED else None,
+        "can_start_plan": is_member and status == S.AUTHORISED and assessment.case.status == "open",
         "can_decide": writable
         and status == S.AWAITING_AUTHORISATION
         and leads_team(user, assessment.team_id),

@@ -22,7 +22,7 @@ from careact.models import (
 )
 from cases import services as case_services
 from cases.models import AccessAction, AccessLog, BreakGlassAccess, RelationshipKind
-from tests.careact.conftest import make_assessment, open_case
+from tests.careact.conftest import make_assessment, make_plan, open_case
 from tests.factories import PersonFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -528,3 +528,22 @@ def test_senior_practitioner_leads_the_team_too(client, north_team, waiting):
     senior = make_member(north_team, Role.SENIOR_PRACTITIONER)
     client.force_login(senior)
     assert client.post(url("assessment_authorise", waiting.pk), {"decision": "authorise"}).status_code == 302
+
+
+def test_authorised_assessment_offers_the_plan_then_links_to_it(practitioner_client, case):
+    """From an authorised assessment the worker goes straight on to the plan (Care Act s24-25)."""
+    assessment = make_assessment(case)
+    page = practitioner_client.get(url("assessment_detail", assessment.pk)).content.decode()
+    assert "Start a plan from this assessment" in page
+    assert url("plan_create", assessment.pk) in page
+
+    plan = make_plan(assessment)
+    page = practitioner_client.get(url("assessment_detail", assessment.pk)).content.decode()
+    assert "Start a plan from this assessment" not in page
+    assert url("plan_detail", plan.pk) in page
+
+
+def test_draft_assessment_offers_no_plan(practitioner_client, case):
+    assessment = make_assessment(case, status=AssessmentStatus.DRAFT)
+    page = practitioner_client.get(url("assessment_detail", assessment.pk)).content.decode()
+    assert "Start a plan from this assessment" not in page
