@@ -38,7 +38,7 @@ class Command(BaseCommand):
         # The demo data generator lives in cases; imported here so that accounts does not
         # depend on cases when the product itself runs.
         from cases.demo.seed import seed_demo_data
-        from cases.management.commands.seed_demo import print_demo_logins, refuse_production
+        from cases.management.commands.seed_demo import print_demo_logins, refuse_production, sweep_due_work
 
         refuse_production()
         if not 0 < port < 65536:
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             result = seed_demo_data(people=people, seed=seed, log=self.stdout.write)
             if result is not None:
                 self.stdout.write(f"Seeded in {result.seconds:.1f}s.")
+        sweep_due_work(self.stdout.write)
 
         self.stdout.write("")
         print_demo_logins(self.stdout.write)

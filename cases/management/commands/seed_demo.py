@@ -70,14 +70,15 @@ class Command(BaseCommand):
             )
             for name, counts in result.extras.items():
                 self.stdout.write(f"  {name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-        self._sweep_due_work()
+        sweep_due_work(self.stdout.write)
         print_demo_logins(self.stdout.write)
 
-    def _sweep_due_work(self):
-        """Derive today's reminders, as the 06:00 sweep would: the demo has no beat, and a
-        demo restarted days later should show the work due that day (idempotent)."""
-        from cases.due_work import run_sweep
 
-        results = run_sweep()
-        created = sum(counts.get("created", 0) for counts in results.values())
-        self.stdout.write(f"Reminders: {created} new from the due-work sweep.")
+def sweep_due_work(log) -> None:
+    """Derive today's reminders, as the 06:00 sweep would: the demo has no beat, and a demo
+    restarted days later should show the work due that day (the sweep is idempotent)."""
+    from cases.due_work import run_sweep
+
+    results = run_sweep()
+    created = sum(counts.get("created", 0) for counts in results.values())
+    log(f"Reminders: {created} new from the due-work sweep.")
