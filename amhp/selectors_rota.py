@@ -8,7 +8,7 @@ whatever the number of shifts or AMHPs.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
@@ -149,8 +149,11 @@ class ShiftRow:
         return "uncovered" if self.covered == 0 else "under"
 
     def gap_hours(self, now: datetime.datetime) -> Decimal:
-        """Hours still to fill: shift hours (from now, if it has begun) times AMHPs missing."""
-        return shift_hours(max(self.starts_at, now), self.ends_at) * self.missing
+        """Hours still to fill: shift hours (from now, if it has begun) times AMHPs missing.
+        To a tenth of an hour, so a running shift shows 12 rather than 11.98 and the total is
+        the sum of the rows shown."""
+        hours = shift_hours(max(self.starts_at, now), self.ends_at) * self.missing
+        return hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _assignments_prefetch():
@@ -254,6 +257,9 @@ class GapReport:
     last: datetime.date
     now: datetime.datetime
     rows: list[ShiftRow]
+    # False when the teams have no active pattern and no shift in the period: no gaps then
+    # means no rota, not full cover.
+    has_rota: bool = True
 
     @property
     def total_hours(self) -> Decimal:
@@ -285,11 +291,14 @@ def find_gaps(team_ids, *, now: datetime.datetime, days: int) -> GapReport:
     rows = [r for r in shifts if r.missing] + unbuilt
     rows = [r for r in rows if r.ends_at > now]
     rows.sort(key=lambda r: (r.starts_at, r.pattern.name))
-    return GapReport(today, last, now, rows)
+    return GapReport(today, last, now, rows, has_rota=bool(shifts or patterns))
 
 
-def gap_count(team_ids, *, now, days: int = PANEL_GAP_DAYS) -> int:
-    return len(find_gaps(team_ids, now=now, days=days).rows)
+def panel_gaps(team_ids, *, now, days: int = PANEL_GAP_DAYS) -> dict:
+    """For the lead's home panel: how many gaps in the next `days`, and whether there is a
+    rota at all (no rota is not "no gaps")."""
+    report = find_gaps(team_ids, now=now, days=days)
+    return {"gap_count": len(report.rows), "has_rota": report.has_rota}
 
 
 # --- Assigning ---------------------------------------------------------------------------

@@ -34,8 +34,8 @@ def _forget_dead_handles() -> None:
         try:
             pids = json.loads(handles.read_text())
         except ValueError:
-            pids = []
-        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+            pids = None  # a process killed while writing it can leave the file empty
+        alive = [pid for pid in pids or [] if psutil.pid_exists(pid)]
         if alive != pids:
             handles.write_text(json.dumps(alive))
 

@@ -8,7 +8,8 @@
   named), moved when the officer changes, resolved by a review or closure.
 
 Set-based SQL through cases.services.reminders: inserts are idempotent on (subject, kind,
-due date), so a rerun or two sweeps at once create nothing twice.
+due date), so a rerun or two sweeps at once create nothing twice. Titles name the concern's
+reference people know the work by, never an internal id and no person data.
 """
 
 import datetime
@@ -56,7 +57,7 @@ def derive_concern_decisions(today: datetime.date, now: datetime.datetime) -> Du
     created = create_reminders_from_select(
         f"""
         SELECT 'safeguarding.concern:' || c.id, %(kind)s, (c.decision_due_at AT TIME ZONE %(tz)s)::date,
-               'Safeguarding concern ' || c.reference || ': decision due',
+               'Decide on safeguarding concern ' || c.reference,
                %(prefix)s || c.id || %(suffix)s, c.person_id, c.team_id, NULL::bigint
           FROM {concerns} c
          WHERE c.status = %(waiting)s
@@ -93,10 +94,11 @@ def derive_enquiry_reviews(today: datetime.date, now: datetime.datetime) -> DueW
     created = create_reminders_from_select(
         f"""
         SELECT 'safeguarding.enquiry:' || e.id, %(kind)s, {due_on},
-               'Safeguarding enquiry ' || e.id || ': open 28 days without a review',
+               'Review safeguarding enquiry for concern ' || c.reference || ': open 28 days',
                %(prefix)s || e.id || %(suffix)s, e.person_id, e.team_id,
                COALESCE(e.enquiry_officer_id, e.sam_id)
           FROM {enquiries} e
+          JOIN {Concern._meta.db_table} c ON c.id = e.concern_id
          WHERE e.stage <> %(closed)s AND e.review_on IS NULL AND {due_on} <= %(create_by)s
         """,  # noqa: S608  (table names from model metadata; values are parameters)
         params,

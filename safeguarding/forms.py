@@ -295,9 +295,23 @@ class DecisionForm(forms.Form):
         self.fields["sam"].queryset = sams
         self.fields["enquiry_officer"].queryset = officers
 
+    # What is missing for s42(1), said as what was not found, so it cannot read as met.
+    NOT_FOUND = {
+        "has_care_needs": "the adult was not found to have needs for care and support",
+        "at_risk_of_abuse": "the adult was not found to be experiencing, or at risk of, abuse or neglect",
+        "unable_to_protect": "the adult was not found unable to protect themselves because of their needs",
+    }
+
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
+        unmet = [name for name, _ in S42_CRITERIA if data.get(name) is False]
+        if decision == self.S42 and unmet:
+            for name in unmet:
+                self.add_error(name, f"A section 42 enquiry needs all three criteria: {self.NOT_FOUND[name]}")
+            self.add_error(
+                "decision", "Select another safeguarding enquiry or no further safeguarding action instead"
+            )
         if decision == self.OTHER and not data.get("reason", "").strip():
             self.add_error("reason", "Enter why another safeguarding enquiry is needed")
         if decision == self.NFA:
@@ -316,8 +330,15 @@ class DecisionForm(forms.Form):
         return [self[name] for name in ("decision", "reason", "action_instead", "sam", "enquiry_officer")]
 
 
+def _shows_enquiries(form) -> bool:
+    return form.is_bound and form.data.get("show") == "enquiries"
+
+
 class QueueFilterForm(forms.Form):
-    """Filters of the safeguarding queue. No person data, so a GET form."""
+    """Filters of the safeguarding queue. No person data, so a GET form. Only the filters of
+    the list shown are offered: the enquiry filters with enquiries, "Decision due" with concerns."""
+
+    ENQUIRY_ONLY = ("stage", "kind", "overdue", "mine")
 
     use_required_attribute = False
     team = forms.TypedChoiceField(label="Team", coerce=int, required=False)
@@ -346,6 +367,8 @@ class QueueFilterForm(forms.Form):
         else:
             del self.fields["team"]
         self.fields["stage"].choices = [("", "All"), *[c for c in EnquiryStage.choices if c[0] != "closed"]]
+        for name in self.ENQUIRY_ONLY if not _shows_enquiries(self) else ("due",):
+            del self.fields[name]
 
 
 class OversightFilterForm(forms.Form):
@@ -367,6 +390,8 @@ class OversightFilterForm(forms.Form):
             *[(o.pk, o.name) for o in organisations],
         ]
         self.fields["stage"].choices = [("", "All"), *[c for c in EnquiryStage.choices if c[0] != "closed"]]
+        if not _shows_enquiries(self):
+            del self.fields["stage"]  # concerns have no enquiry stage
 
 
 class QualityPeriodForm(forms.Form):

@@ -24,8 +24,8 @@ def _on_duty_context(request):
         "now_rows": rota.on_duty([t.pk for t in teams], now),
         "next": rota.next_assignment(profile, now) if profile else None,
         "profile": profile,
-        "gap_count": rota.gap_count(led, now=now) if led else None,
         "gap_days": rota.PANEL_GAP_DAYS,
+        **(rota.panel_gaps(led, now=now) if led else {"gap_count": None, "has_rota": True}),
     }
 
 

@@ -305,8 +305,10 @@ def assignment_swap(request, pk):
 def gaps(request):
     """Every uncovered or under-covered shift in the coming weeks, with the hours of gap."""
     teams, team = _team(request, lead=True)
-    form = GapsForm(request.GET or None)
-    weeks = (form.cleaned_data.get("weeks") if form.is_valid() else None) or rota.DEFAULT_GAP_WEEKS
+    asked = GapsForm(request.GET)
+    weeks = (asked.cleaned_data.get("weeks") if asked.is_valid() else None) or rota.DEFAULT_GAP_WEEKS
+    # The dropdown shows the weeks in use, also when none (or a bad value) was asked for.
+    form = GapsForm(initial={"weeks": weeks})
     report = rota.find_gaps([team.pk], now=timezone.now(), days=weeks * 7)
     return render(
         request,

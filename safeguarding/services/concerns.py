@@ -314,8 +314,8 @@ def start_enquiry(
         unmet = [words for field, words in S42_CRITERIA if not criteria[field]]
         if unmet:
             raise DomainError(
-                "A section 42 enquiry needs all three criteria to be met. Not met: the adult "
-                + "; the adult ".join(unmet)
+                "A section 42 enquiry needs all three criteria, and this was not found: that the adult "
+                + "; that the adult ".join(unmet)
                 + ". Choose another safeguarding enquiry or no further safeguarding action instead"
             )
     else:

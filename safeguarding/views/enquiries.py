@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors, services
@@ -101,6 +102,33 @@ SERVICES = {
 }
 
 
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist element with where it is recorded, if this user can go there ("" if not)."""
+
+    element: object
+    done: bool
+    href: str
+
+
+def _step_href(enquiry, step: str, *, can_edit: bool, can_change_staff: bool, on_close_page: bool) -> str:
+    """The staff step refuses all but the team's SAMs, so it is linked only for them; what is
+    recorded on the close page links to its field there."""
+    if step == "close":
+        return "#id_ongoing_risk_management" if on_close_page else ""
+    if not can_edit or (step == "staff" and not can_change_staff):
+        return ""
+    return reverse(f"safeguarding:enquiry_{step}", args=[enquiry.pk])
+
+
+def _checklist(enquiry, *, can_edit: bool, can_change_staff: bool, on_close_page: bool = False):
+    links = {"can_edit": can_edit, "can_change_staff": can_change_staff, "on_close_page": on_close_page}
+    return [
+        ChecklistRow(item.element, item.done, _step_href(enquiry, item.element.step, **links))
+        for item in selectors.enquiry_checklist(enquiry)
+    ]
+
+
 def _int_or(value, default: int) -> int:
     try:
         return int(value)
@@ -115,6 +143,7 @@ def enquiry_detail(request, pk):
         and enquiry.stage != EnquiryStage.CLOSED
         and can_work_on_enquiry(request.user, enquiry)
     )
+    can_change_staff = can_edit and is_sam_of(request.user, enquiry.team_id)
     return render(
         request,
         "safeguarding/enquiry_detail.html",
@@ -124,10 +153,10 @@ def enquiry_detail(request, pk):
             "person": enquiry.person,
             "access": access,
             "alleged": selectors.alleged_person_for(request.user, enquiry.concern, enquiry, access),
-            "checklist": selectors.enquiry_checklist(enquiry),
+            "checklist": _checklist(enquiry, can_edit=can_edit, can_change_staff=can_change_staff),
             "history": selectors.enquiry_history(enquiry),
             "can_edit": can_edit,
-            "can_change_staff": can_edit and is_sam_of(request.user, enquiry.team_id),
+            "can_change_staff": can_change_staff,
             "closed": enquiry.stage == EnquiryStage.CLOSED,
         },
     )
@@ -208,11 +237,17 @@ def enquiry_step(request, pk, step):
 @require_http_methods(["GET", "POST"])
 def enquiry_close(request, pk):
     """The checklist of everything seed 000's audit looked for, and closure once all is there.
-    The SAM closes (a sign-off of the officer's work); the officer sees what is missing."""
+    The SAM closes (a sign-off of the officer's work); the officer sees what is missing.
+
+    A refusal lists each missing element once, in the error summary, linked to the step page
+    that records it; how ongoing risk is managed is this page's own field, so its error sits
+    on the field (GOV.UK error summary and error message patterns)."""
     enquiry = _enquiry_for_writing(request, pk, "close")
     form = CloseForm(request.POST or None, initial=CloseForm.initial_for(enquiry))
     version, stale = enquiry.version, None
     may_close = can_close_enquiry(request.user, enquiry)
+    can_change_staff = is_sam_of(request.user, enquiry.team_id)
+    missing = []
     if request.method == "POST":
         if not may_close:
             raise PermissionDenied("Only the safeguarding adults manager can close the enquiry")
@@ -230,7 +265,17 @@ def enquiry_close(request, pk):
                 form = CloseForm(initial=CloseForm.values_to_initial(exc.merged))
             except services.ClosureRefused as exc:
                 for element in exc.missing:
-                    form.add_error(None, element.missing)
+                    if element.step == "close":
+                        form.add_error("ongoing_risk_management", element.missing)
+                    else:
+                        href = _step_href(
+                            enquiry,
+                            element.step,
+                            can_edit=True,
+                            can_change_staff=can_change_staff,
+                            on_close_page=True,
+                        )
+                        missing.append({"message": element.missing, "href": href})
             except services.DomainError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -245,7 +290,11 @@ def enquiry_close(request, pk):
             "form": form,
             "version": version,
             "stale": stale,
-            "checklist": selectors.enquiry_checklist(enquiry),
+            "checklist": _checklist(
+                enquiry, can_edit=True, can_change_staff=can_change_staff, on_close_page=may_close
+            ),
+            "missing": missing,
+            "has_errors": bool(form.errors or missing),
             "may_close": may_close,
         },
     )

@@ -161,8 +161,17 @@ def quality(request):
         if form.errors
         else selectors.quality_figures(start=start, end=end, organisation_id=organisation_id)
     )
+    # Back to the queue; a trust's head of safeguarding has no queue, only the line of sight.
+    has_queue = bool(safeguarding_teams_of(request.user))
     return render(
         request,
         "safeguarding/quality.html",
-        {"form": form, "figures": figures, "start": start, "end": end},
+        {
+            "form": form,
+            "figures": figures,
+            "start": start,
+            "end": end,
+            "back_url": "safeguarding:queue" if has_queue else "safeguarding:oversight",
+            "back_text": "Back to the safeguarding queue" if has_queue else "Back to safeguarding oversight",
+        },
     )

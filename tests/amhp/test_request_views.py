@@ -319,6 +319,12 @@ def test_request_page_shows_the_clock_and_history(amhp_client, mha, amhp_lead):
     assert "Place of safety clock" in page and "26 hours left" in page
     assert "including an extension of 6 hours" in page and "Dr Rao" in page
     assert "Received" in page and "Place of safety extended" in page and "Lena Lead" in page
+    # The history names the first transition "Recorded" (when it was written down), so it
+    # does not contradict the time the request was received.
+    assert "<strong>Recorded</strong>, 15 Mar 2027, 10:00" in page and "<strong>Received</strong>" not in page
+    # The status is plain bold text, not a 160px-wide tag that wraps.
+    assert 'Status: <strong id="request-status">Waiting for an AMHP</strong>' in page
+    assert not re.search(r'class="govuk-tag[^"]*"[^>]*id="request-status"', page)
     assert "Extend the place of safety period" not in page  # once only
     assert AccessLog.objects.filter(person=mha.person, what="MHA assessment request").count() == 1
 
@@ -454,6 +460,9 @@ def test_record_the_assessment(allocated, amhp_client, person):
     url = reverse("amhp:assessment_record", args=[allocated.pk])
     page = amhp_client.get(url).content.decode()
     assert "Doctor 1" in page and "Doctor 2" in page and "Nearest relative" in page
+    # One "Outcome": the radios' legend is the section heading.
+    assert page.count(">Outcome<") == 1
+    assert '--m"><h2 class="govuk-fieldset__heading">Outcome</h2></legend>' in page
     response = amhp_client.post(url, assessment_post())
     assert response.status_code == 302
     assessment = MhaAssessment.objects.get()

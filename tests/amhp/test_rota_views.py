@@ -3,6 +3,7 @@ on-duty home panel and my shifts. The clock stands at 10:00 on Monday 21 Decembe
 
 import datetime
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -244,11 +245,37 @@ def test_gaps_page_lists_hours_and_unbuilt_months(rota, amhp_lead, amhp_lead_cli
     page = response.content.decode()
     report = response.context["report"]
     assert "Gaps in the next 6 weeks" in page and report.last == D(2027, 1, 31)
-    assert report.total_hours > 0 and f'id="gap-hours">{floatformat(report.total_hours, "-2")}<' in page
+    assert report.total_hours > 0 and f'id="gap-hours">{floatformat(report.total_hours, "-1")}<' in page
     assert "1 short" in page and "Bank holiday</strong>" in page and "Rota not built" not in page
     longer = amhp_lead_client.get(reverse("amhp:gaps"), {"weeks": 8})
     assert "Rota not built" in longer.content.decode() and longer.context["report"].not_built > 0
     assert amhp_client.get(reverse("amhp:gaps")).status_code == 403
+
+
+def test_gaps_look_ahead_shows_the_weeks_in_use(rota, amhp_lead_client):
+    url = reverse("amhp:gaps")
+    for params, weeks in (({}, 6), ({"weeks": 8}, 8), ({"weeks": 5}, 6)):
+        page = amhp_lead_client.get(url, params).content.decode()
+        assert f"Gaps in the next {weeks} weeks" in page
+        assert re.findall(r'<option value="(\d+)" selected>', page) == [str(weeks)]
+
+
+def test_gap_hours_of_a_running_shift_are_rounded_to_a_tenth(rota, amhp_lead_client):
+    """At 10:01 the running day shift is 2 AMHPs short for 6 hours 59 minutes: 14, not 13.97."""
+    with time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False):
+        response = amhp_lead_client.get(reverse("amhp:gaps"), {"weeks": 2})
+    page, report = response.content.decode(), response.context["report"]
+    running = [hours for row, hours in report.row_hours() if row.starts_at < report.now]
+    assert running[0] == Decimal("14.0") and all(h == h.quantize(Decimal("0.1")) for h in running)
+    assert report.total_hours == sum(hours for _, hours in report.row_hours())
+    assert not re.search(r"\d\.\d\d<", page)
+    assert f'id="gap-hours">{floatformat(report.total_hours, "-1")}<' in page
+
+
+def test_gaps_page_without_a_rota_says_so(amhp_team, amhp_lead_client):
+    page = amhp_lead_client.get(reverse("amhp:gaps")).content.decode()
+    assert "No rota is built for the next 6 weeks" in page and "No gaps" not in page
+    assert reverse("amhp:patterns") in page and reverse("amhp:rota_build") in page
 
 
 def test_gaps_query_count_does_not_grow(rota, amhp_lead, amhp_lead_client, amhp_user, locum_amhp):
@@ -279,6 +306,17 @@ def test_home_panel_shows_who_is_on_duty_the_next_shift_and_gaps(
     assert "My shifts" in amhp_page and "in the next 14 days" not in amhp_page
     assert 'href="/amhp/rota/"' not in amhp_page and 'href="/amhp/register/"' not in amhp_page
     assert "AMHPs on duty now" not in practitioner_client.get(home).content.decode()
+
+
+def test_home_panel_without_patterns_or_rota_says_no_rota_is_built(amhp_team, amhp_lead_client, amhp_client):
+    home = reverse("accounts:home")
+    lead_page = amhp_lead_client.get(home).content.decode()
+    assert "No rota is built for the next 14 days" in lead_page and "No gaps" not in lead_page
+    assert (
+        f'href="{reverse("amhp:patterns")}"' in lead_page
+        and f'href="{reverse("amhp:rota_build")}"' in lead_page
+    )
+    assert "No rota is built" not in amhp_client.get(home).content.decode()  # only the lead builds it
 
 
 def test_home_panel_query_count_does_not_grow(rota, amhp_lead, amhp_lead_client, amhp_user, locum_amhp):

@@ -202,8 +202,15 @@ def test_unmet_s42_criteria_are_refused_on_the_form_keeping_the_answers(sam_clie
     response = sam_client.post(decide_url(concern), decision(at_risk_of_abuse="no", reason="Typed reason"))
     body = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in body
-    assert "A section 42 enquiry needs all three criteria" in body
-    assert "is experiencing, or is at risk of, abuse or neglect" in body
+    summary = body[body.index("There is a problem") : body.index("<h1")]
+    # Said as what is missing, each linked to its question; the criteria answered yes are not listed.
+    assert (
+        "A section 42 enquiry needs all three criteria: the adult was not found to be experiencing, "
+        "or at risk of, abuse or neglect" in summary
+    )
+    assert 'href="#id_at_risk_of_abuse_0"' in summary and "Not met" not in body
+    assert "needs for care and support" not in summary and "unable to protect" not in summary
+    assert "Select another safeguarding enquiry or no further safeguarding action instead" in summary
     assert re.search(r'<input[^>]*name="at_risk_of_abuse" value="no"[^>]*checked', body)
     assert "Typed reason" in body
     concern.refresh_from_db()

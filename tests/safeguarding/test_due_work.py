@@ -45,7 +45,8 @@ def test_a_team_reminder_for_each_decision_due_resolved_when_decided(
     assert reminder.due_on == timezone.localdate(concern.decision_due_at)
     assert (reminder.team, reminder.assignee, reminder.person) == (safeguarding_team, None, person)
     assert reminder.url == reverse("safeguarding:concern_decide", args=[concern.pk])
-    assert concern.reference in reminder.title and "Okafor" not in reminder.title
+    assert reminder.title == f"Decide on safeguarding concern {concern.reference}"
+    assert person.family_name not in reminder.title
     assert sweep(DECISION).created == 0  # a rerun creates nothing twice
     assert Reminder.objects.filter(kind=DECISION).count() == 1
 
@@ -68,6 +69,9 @@ def test_an_enquiry_without_a_review_is_due_28_days_after_it_started(
     assert reminder.subject == f"safeguarding.enquiry:{due_soon.pk}"
     assert reminder.due_on == timezone.localdate(started) + datetime.timedelta(days=28)
     assert reminder.assignee == enquiry_officer
+    assert reminder.title == (
+        f"Review safeguarding enquiry for concern {due_soon.concern.reference}: open 28 days"
+    )
     assert not Reminder.objects.filter(subject=f"safeguarding.enquiry:{recent.pk}").exists()
     assert sweep(REVIEW).created == 0
 

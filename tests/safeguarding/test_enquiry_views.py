@@ -1,6 +1,8 @@
 """Enquiry pages: the enquiry, its step pages (happy path, errors keeping input, invalid
 transitions, stale saves), naming the officer, and closure with its checklist."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -220,3 +222,52 @@ def test_step_pages_are_404_for_strangers_and_commissioners(stranger_client, com
     for client in (stranger_client, commissioner_client):
         for step in ("staff", "strategy", "msp", "findings", "plan", "review", "outcome", "close"):
             assert client.get(url(enquiry, step)).status_code == 404
+
+
+def test_a_refused_closure_lists_each_missing_item_once_linked_to_where_it_is_recorded(
+    sam_client, enquiry, enquiry_officer
+):
+    record(enquiry, "strategy", enquiry_officer)
+    response = sam_client.post(url(enquiry, "close"), {"version": Enquiry.objects.get(pk=enquiry.pk).version})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in body
+    summary = body[body.index('class="govuk-error-summary"') : body.index("<h1")]
+    assert f'<a href="{url(enquiry, "findings")}">Record the findings of the enquiry</a>' in summary
+    assert f'<a href="{url(enquiry, "plan")}">Record the case conference date' in summary
+    # Once only: no second list above the text box (the checklist says "Missing" by its own labels).
+    for message in ("Record the findings of the enquiry", "Record the risk assessment"):
+        assert body.count(message) == 1
+    # This page's own field: the error sits on the textarea and the summary links to it.
+    assert '<a href="#id_ongoing_risk_management">Enter how any ongoing risk will be managed</a>' in summary
+    field = body[body.index('<div class="govuk-form-group govuk-form-group--error">') :]
+    assert 'id="id_ongoing_risk_management_error"' in field
+    textarea = re.search(r"<textarea[^>]*>", field).group(0)
+    assert 'id="id_ongoing_risk_management"' in textarea and "govuk-textarea--error" in textarea
+    assert "id_ongoing_risk_management_error" in re.search(r'aria-describedby="([^"]*)"', textarea).group(1)
+    assert body.count("Enter how any ongoing risk will be managed") == 2  # summary and field
+
+
+def test_the_staff_step_is_linked_only_for_those_who_can_use_it(
+    sam_client, enquiry_officer_client, enquiry, enquiry_officer
+):
+    staff = url(enquiry, "staff")
+    officer_page = enquiry_officer_client.get(url(enquiry, "close")).content.decode()
+    assert f'href="{staff}"' not in officer_page and "Enquiry officer named" in officer_page
+    assert f'href="{url(enquiry, "findings")}"' in officer_page
+    assert enquiry_officer_client.get(staff).status_code == 403
+    officer_detail = enquiry_officer_client.get(url(enquiry, "detail")).content.decode()
+    assert f'href="{staff}"' not in officer_detail
+    assert f'href="{staff}"' in sam_client.get(url(enquiry, "close")).content.decode()
+
+
+def test_a_refused_closure_without_an_officer_links_the_sam_to_the_staff_step(
+    client, person, safeguarding_team, practitioner, sam
+):
+    concern = raise_for(person, safeguarding_team, practitioner, alleged=ALLEGED)
+    enquiry = complete(start(concern, sam), sam)
+    client.force_login(sam)
+    response = client.post(url(enquiry, "close"), {"version": Enquiry.objects.get(pk=enquiry.pk).version})
+    body = response.content.decode()
+    summary = body[body.index('class="govuk-error-summary"') : body.index("<h1")]
+    assert f'<a href="{url(enquiry, "staff")}">Name the enquiry officer</a>' in summary
+    assert Enquiry.objects.get(pk=enquiry.pk).stage != EnquiryStage.CLOSED

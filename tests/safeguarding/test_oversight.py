@@ -73,6 +73,34 @@ def test_the_queue_shows_time_left_in_working_days_and_hours(client, sam, safegu
     assert "Overdue" in overdue_only and "Duetoday" not in overdue_only
 
 
+def test_the_queue_says_today_for_a_concern_received_today(client, sam, safeguarding_team, practitioner):
+    with time_machine.travel(NOW, tick=False):
+        raise_for(
+            PersonFactory(family_name="Fresh"),
+            safeguarding_team,
+            practitioner,
+            received_at=at(2026, 6, 10, 8),
+        )
+        raise_for(
+            PersonFactory(family_name="Older"), safeguarding_team, practitioner, received_at=at(2026, 6, 9, 8)
+        )
+        client.force_login(sam)
+        page = client.get(QUEUE).content.decode()
+    assert "Today</span>" in page and "1 day ago" in page
+    assert "0 days ago" not in page and "1 days ago" not in page
+
+
+def test_the_queue_offers_only_the_filters_of_the_list_shown(sam_client):
+    concerns = sam_client.get(QUEUE).content.decode()
+    assert 'name="due"' in concerns
+    for name in ("stage", "kind", "overdue", "mine"):
+        assert f'name="{name}"' not in concerns
+    enquiries = sam_client.get(QUEUE, {"show": "enquiries"}).content.decode()
+    assert 'name="due"' not in enquiries
+    for name in ("stage", "kind", "overdue", "mine"):
+        assert f'name="{name}"' in enquiries
+
+
 def test_the_queue_shows_enquiries_by_stage_and_age(
     sam_client, sam, enquiry_officer, safeguarding_team, practitioner
 ):
@@ -273,6 +301,17 @@ def test_quality_counts_each_element_on_a_known_set(
     ).context["figures"]
     assert filtered["total"] == 3
     assert {r.label: r.recorded for r in filtered["rows"]}["Risk assessment"] == 3
+
+
+def test_quality_leads_back_to_the_queue_or_without_one_to_oversight(sam_client, client, trust):
+    page = sam_client.get(QUALITY).content.decode()
+    assert f'<a href="{QUEUE}" class="govuk-back-link">Back to the safeguarding queue</a>' in page
+    assert "Line of sight across organisations</a>" not in page.split("<main")[0]
+    # A head of safeguarding outside any safeguarding team has no queue.
+    client.force_login(make_member(make_team("Trust Adult Services", trust), Role.SAFEGUARDING_MANAGER))
+    assert client.get(QUEUE).status_code == 404
+    page = client.get(QUALITY).content.decode()
+    assert f'<a href="{OVERSIGHT}" class="govuk-back-link">Back to safeguarding oversight</a>' in page
 
 
 def test_quality_period_errors_are_shown(sam_client):

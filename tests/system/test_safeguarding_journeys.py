@@ -186,8 +186,10 @@ def test_concern_to_closed_s42_enquiry(
     page.get_by_label("Enquiry officer (optional)").select_option(label="Ellis Officer")
     # Section 42 needs all three criteria: refused, with the criterion not met named.
     page.get_by_role("button", name="Save the decision").click()
-    expect(error_summary(page)).to_contain_text("A section 42 enquiry needs all three criteria to be met")
-    expect(error_summary(page)).to_contain_text("is unable to protect themselves")
+    expect(error_summary(page)).to_contain_text(
+        "A section 42 enquiry needs all three criteria: the adult was not found unable to protect "
+        "themselves because of their needs"
+    )
     expect(page.get_by_label("Enquiry officer (optional)")).to_have_value(str(enquiry_officer.pk))
     assert_accessible(page, context="decide on the concern, refused")
     screenshot(page, "s05-decide-refused")
