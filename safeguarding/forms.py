@@ -18,7 +18,7 @@ from .models import (
     RiskLocation,
     SourceOfRisk,
 )
-from .services import S42_CRITERIA
+from .services.concerns import CONCERN_FIELDS, S42_CRITERIA
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -200,22 +200,7 @@ class ConcernForm(forms.Form):
         return self.cleaned_data.get("team") or self.only_team
 
     def concern_data(self) -> dict:
-        names = (
-            "received_at",
-            "raised_by_name",
-            "raised_by_role",
-            "raised_from",
-            "abuse_types",
-            "location",
-            "source_of_risk",
-            "primary_support_reason",
-            "details",
-            "immediate_actions",
-            "adults_views",
-            "consent",
-            "may_lack_capacity",
-        )
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in CONCERN_FIELDS}
 
     def alleged_data(self) -> dict:
         return {name.removeprefix("alleged_"): self.cleaned_data[name] for name in self.ALLEGED}

@@ -26,17 +26,13 @@ from ..forms_assessments import AssessmentForm, ConfirmForm, DecisionForm
 from ..models import Assessment, AssessmentCopy, AssessmentKind, AssessmentStatus
 from ..permissions import CHANGE_PERSON, VIEW_PERSON, get_record_for_user
 from ..selectors_plans import latest_plan_from
+from .common import add_problems
 
 S = AssessmentStatus
 
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _add_problems(form, exc: services.DomainError) -> None:
-    for problem in getattr(exc, "problems", None) or [str(exc)]:
-        form.add_error(None, problem)
 
 
 def _int_or(value, default: int) -> int:
@@ -81,7 +77,7 @@ def _start(request, *, case, carer=None):
         try:
             assessment = services.start_assessment(case=case, by=request.user, kind=kind, carer=carer)
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(
                 request,
@@ -215,7 +211,7 @@ def assessment_edit(request, pk):
                 stale, version = exc, exc.current.version
                 form = AssessmentForm(kind=kind, initial=AssessmentForm.initial_for(exc.merged, kind))
             except services.DomainError as exc:
-                _add_problems(form, exc)
+                add_problems(form, exc)
             else:
                 if request.POST.get("action") == "check":
                     return redirect("careact:assessment_submit", assessment.pk)
@@ -248,7 +244,7 @@ def assessment_submit(request, pk):
         try:
             services.submit_assessment(assessment_id=assessment.pk, by=request.user)
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(request, "The assessment was sent to a manager to authorise.")
             return redirect(assessment)
@@ -286,7 +282,7 @@ def assessment_authorise(request, pk):
                 )
                 done = "The assessment was returned to the worker."
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(request, done)
             return redirect(assessment)
@@ -313,7 +309,7 @@ def assessment_reassess(request, pk):
         try:
             new = services.reassess(assessment_id=assessment.pk, by=request.user)
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(request, f"Version {new.version_number} was started with the earlier answers.")
             return redirect("careact:assessment_edit", new.pk)
@@ -343,7 +339,7 @@ def assessment_copy_request(request, pk):
         services.request_copy(assessment_id=assessment.pk, by=request.user)
     except services.DomainError as exc:
         form.is_valid()
-        _add_problems(form, exc)
+        add_problems(form, exc)
         context = _detail_context(request, assessment, access, copy_form=form)
         return render(request, "careact/assessment_detail.html", context)
     messages.success(request, "A copy for the person is being prepared.")

@@ -32,6 +32,7 @@ from ..forms_plans import (
 )
 from ..models import Assessment, CarePlan, PlanKind, PlanStatus, ReviewKind, ReviewOutcome
 from ..permissions import CHANGE_PERSON, VIEW_PERSON, get_record_for_user
+from .common import add_problems
 
 PLAN_RELATED = ("team", "case", "assessment", "written_by", "authorised_by")
 NEEDS_PREFIX = "needs"
@@ -63,11 +64,6 @@ class _Problems:
 
     def __iter__(self):
         return iter(())
-
-
-def _add_problems(form, exc: services.DomainError) -> None:
-    for problem in getattr(exc, "problems", None) or [str(exc)]:
-        form.add_error(None, problem)
 
 
 # --- Managers' list -------------------------------------------------------------------
@@ -264,7 +260,7 @@ def plan_submit(request, pk):
         try:
             services.submit_plan(plan_id=plan.pk, by=request.user)
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(request, "The plan was sent to a manager to authorise.")
             return redirect(plan)
@@ -297,7 +293,7 @@ def plan_authorise(request, pk):
                 services.return_plan(plan_id=plan.pk, by=request.user, reason=data["reason"])
                 message = "The plan was returned to the worker."
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             messages.success(request, message)
             return redirect(plan)
@@ -335,7 +331,7 @@ def review_create(request, pk):
         try:
             result = services.record_review(plan_id=plan.pk, data=form.cleaned_data, by=request.user)
         except services.DomainError as exc:
-            _add_problems(form, exc)
+            add_problems(form, exc)
         else:
             if form.cleaned_data["outcome"] == ReviewOutcome.REVISE:
                 messages.success(
