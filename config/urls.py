@@ -18,6 +18,7 @@ urlpatterns = [
     path("reminders/", include("cases.urls_reminders")),
     path("amhp/", include("amhp.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("finance/", include("finance.urls")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

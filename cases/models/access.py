@@ -106,6 +106,7 @@ class AccessBasis(models.TextChoices):
     RELATIONSHIP = "relationship", "Legitimate relationship"
     BREAK_GLASS = "break_glass", "Break-glass"
     TEAM_RECORD = "team_record", "The team's own record of a referral or case it closed"
+    FINANCE = "finance", "Finance role: a care package paid from the user's pooled budget"
 
 
 class AccessLog(models.Model):

@@ -1,0 +1,3 @@
+"""URLs for the budgets area."""
+
+urlpatterns = []

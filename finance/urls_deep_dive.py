@@ -1,0 +1,3 @@
+"""URLs for the deep_dive area."""
+
+urlpatterns = []
