@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "careact.tasks.requeue_assessment_copies",
         "schedule": 10 * 60,
     },
+    # Section 75 pooled budgets: the month-end snapshot of commitment and forecast (ADR 7).
+    "finance-month-end-snapshots": {
+        "task": "finance.tasks.take_month_end_snapshots",
+        "schedule": crontab(hour=23, minute=30),
+    },
 }
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (the demo). Reminder

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Organisation, Role, ServiceLine
 from finance.models import (
@@ -128,10 +129,15 @@ def make_package(
     status=None,
     client_contribution="0",
     by,
+    recorded_at=None,
     **shares,
 ) -> CarePackage:
-    """A package written directly, with one cost version from its start."""
+    """A package written directly, with one cost version from its start, recorded on its
+    start day (or now, for a start still ahead) so positions "as known on" a day count it."""
     start = started_on or planned_start
+    if recorded_at is None:
+        start_of_day = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9)))
+        recorded_at = min(start_of_day, timezone.now())
     if status is None:
         status = PackageStatus.ENDED if ended_on else PackageStatus.ACTIVE
     count = CarePackage.objects.count() + 1
@@ -157,6 +163,7 @@ def make_package(
         weekly_cost=Decimal(str(weekly_cost)),
         client_contribution=Decimal(client_contribution),
         recorded_by=by,
+        recorded_at=recorded_at,
         **{k: Decimal(str(v)) for k, v in shares.items()},
     )
     return package
