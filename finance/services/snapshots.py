@@ -108,14 +108,20 @@ def take_snapshot(*, budget: PooledBudget, as_of: datetime.date, kind: str, by=N
 
 
 def take_month_end_snapshots(day: datetime.date | None = None) -> int:
-    """On the last day of a month, a month-end snapshot of every budget whose financial year
-    contains it; on any other day nothing. Returns how many snapshots this run wrote (a rerun
-    writes none). Each budget is its own transaction, so one failure keeps the others."""
+    """The month-end snapshots due by `day`: the previous month's end always (a catch-up, in
+    case the worker was down that night), and `day` itself when it is a month's last day.
+
+    Each covers every budget whose financial year contains that month end. Because a
+    position is "as known on" its day (ADR 7), a late snapshot gives that day's figures.
+    Returns how many snapshots this run wrote (a rerun writes none). Each budget is its own
+    transaction, so one failure keeps the others."""
     day = day or timezone.localdate()
-    if not is_month_end(day):
-        return 0
+    month_ends = [day.replace(day=1) - datetime.timedelta(days=1)]
+    if is_month_end(day):
+        month_ends.append(day)
     created = 0
-    for budget in PooledBudget.objects.filter(year=financial_year_of(day)).order_by("pk"):
-        _, wrote = _take(budget=budget, as_of=day, kind=SnapshotKind.MONTH_END)
-        created += wrote
+    for month_end in month_ends:
+        for budget in PooledBudget.objects.filter(year=financial_year_of(month_end)).order_by("pk"):
+            _, wrote = _take(budget=budget, as_of=month_end, kind=SnapshotKind.MONTH_END)
+            created += wrote
     return created

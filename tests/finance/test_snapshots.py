@@ -212,32 +212,45 @@ def test_today_is_allowed(budget):
 def test_month_end_job_once_per_budget(budget, council, finance_officer, amh, residential_package):
     second = other_budget(council, finance_officer, amh)
     previous_year = other_budget(council, finance_officer, amh, year=2025)
-    assert take_month_end_snapshots("2026-10-31") == 2
+    # 31 Oct for both 2026/27 budgets, and the catch-up of 30 Sep for both
+    assert take_month_end_snapshots("2026-10-31") == 4
     assert take_month_end_snapshots("2026-10-31") == 0  # a rerun writes nothing
     taken = Snapshot.objects.filter(as_of=day("2026-10-31"))
     assert sorted(taken.values_list("budget_id", flat=True)) == sorted([budget.pk, second.pk])
     assert set(taken.values_list("label", "kind", "taken_by")) == {("Oct", SnapshotKind.MONTH_END, None)}
     assert not Snapshot.objects.filter(budget=previous_year).exists()
-    assert SnapshotLine.objects.filter(snapshot__budget=second).count() == 1
-    assert SnapshotLine.objects.filter(snapshot__budget=budget).count() == budget.lines.count()
+    assert (
+        SnapshotLine.objects.filter(snapshot__budget=second, snapshot__as_of=day("2026-10-31")).count() == 1
+    )
+    assert SnapshotLine.objects.filter(
+        snapshot__budget=budget, snapshot__as_of=day("2026-10-31")
+    ).count() == (budget.lines.count())
 
 
-def test_month_end_job_does_nothing_on_other_days(budget):
-    assert take_month_end_snapshots("2026-10-30") == 0
-    assert take_month_end_snapshots("2026-11-01") == 0
-    assert not Snapshot.objects.exists()
+def test_month_end_job_on_other_days_only_catches_up_the_previous_month_end(budget):
+    """A worker down on the night of a month end: the next day's run takes it, once."""
+    assert take_month_end_snapshots("2026-10-30") == 1
+    assert take_month_end_snapshots("2026-10-29") == 0
+    assert list(Snapshot.objects.values_list("as_of", flat=True)) == [day("2026-09-30")]
+    assert take_month_end_snapshots("2026-11-01") == 1
+    assert take_month_end_snapshots("2026-11-02") == 0
+    assert list(Snapshot.objects.values_list("as_of", "label")) == [
+        (day("2026-09-30"), "Q2"),
+        (day("2026-10-31"), "Oct"),
+    ]
 
 
 def test_month_end_job_defaults_to_today_in_london(budget):
     # 23:30 on 30 Nov in London (beat's time) is a month end
+    # (and 31 Oct is caught up)
     with time_machine.travel(datetime.datetime(2026, 11, 30, 23, 30, tzinfo=LONDON), tick=False):
-        assert take_month_end_snapshots() == 1
-    assert Snapshot.objects.get().label == "Nov"
-    # 23:30 on 1 Dec is not
+        assert take_month_end_snapshots() == 2
+    assert list(Snapshot.objects.values_list("label", flat=True)) == ["Oct", "Nov"]
+    # 23:30 on 1 Dec is not, and 30 Nov is there already
     with time_machine.travel(datetime.datetime(2026, 12, 1, 23, 30, tzinfo=LONDON), tick=False):
         assert take_month_end_snapshots() == 0
 
 
 def test_month_end_job_runs_through_celery(budget):
-    assert take_month_end_snapshots.delay("2026-09-30").get() == 1
-    assert Snapshot.objects.get().label == "Q2"
+    assert take_month_end_snapshots.delay("2026-09-30").get() == 2  # with 31 Aug caught up
+    assert list(Snapshot.objects.values_list("label", flat=True)) == ["Aug", "Q2"]
