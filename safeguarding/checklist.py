@@ -4,7 +4,9 @@ The audit in seed 000 failed cases for not recording who the SAM was, who the en
 officer was, what outcomes the adult wanted and whether they were achieved, whether the
 adult had capacity, how risk was recorded, the conference and plan based on the adult's
 outcomes, and review and closure with how ongoing risk is managed. Care Act 2014 s42 and
-s68 (advocacy); statutory guidance 14.94-14.99 (Making Safeguarding Personal).
+s68 (advocacy); statutory guidance 14.94-14.99 (Making Safeguarding Personal). The outcome
+also holds the Safeguarding Adults Collection's risk answers (`safeguarding.sac`), so every
+enquiry closed since counts in the national categories and none falls to "Not recorded".
 
 Each element is one SQL condition, so the same definition refuses closure
 (`services.close_enquiry`), draws the checklist on the close page and counts the quality
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from .models import MspAsked
+from .models import MspAsked, RiskAssessmentResult
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ def _filled(field: str) -> Q:
 
 
 _EXPRESSED = Q(msp_asked=MspAsked.ASKED_EXPRESSED)
+_RISK_IDENTIFIED = Q(risk_assessment_result=RiskAssessmentResult.IDENTIFIED)
 
 ELEMENTS: tuple[Element, ...] = (
     Element(
@@ -114,12 +117,16 @@ ELEMENTS: tuple[Element, ...] = (
     ),
     Element(
         "outcome",
-        "Outcome: action taken, risk outcome and whether the adult's outcomes were achieved",
-        "Record the outcome: whether action was taken, the risk outcome and, if the adult said what "
-        "outcomes they wanted, whether they were achieved",
+        "Outcome: what the risk assessment found, action taken, what happened to any risk "
+        "identified and whether the adult's outcomes were achieved",
+        "Record the outcome: what the risk assessment found, whether action was taken, what happened "
+        "to the risk if one was identified and, if the adult said what outcomes they wanted, whether "
+        "they were achieved",
         "outcome",
-        Q(action_taken__isnull=False)
-        & _filled("risk_outcome")
+        # The SAC's risk questions (SG2c, SG2e): services.enquiries._outcome is the rule.
+        _filled("risk_assessment_result")
+        & Q(action_taken__isnull=False)
+        & (~_RISK_IDENTIFIED | _filled("risk_outcome"))
         & (~_EXPRESSED | _filled("outcomes_achieved")),
     ),
     Element(

@@ -40,8 +40,8 @@ from .models import (
     EnquiryKind,
     EnquiryStage,
     MspAsked,
+    RiskAssessmentResult,
     RiskLocation,
-    RiskOutcome,
     SafeguardingSettings,
     SourceOfRisk,
     YesNoDontKnow,
@@ -378,12 +378,19 @@ class Maker:
             }
         if step == "review":
             return {"review_on": day, "review_notes": T.TEXT["review"]}
+        # The SAC's risk questions, as the service asks them (what happened to the risk only
+        # where one was identified); an enquiry closed before the checklist with an outcome gap
+        # predates the first question, so it has a risk outcome and no finding.
         expressed = enquiry.msp_asked == MspAsked.ASKED_EXPRESSED
-        risk = _pick(rng, T.RISK)
+        legacy = "outcome" in gaps
+        found = _pick(rng, T.RISK_FOUND)
+        action = rng.random() < T.ACTION_TAKEN_SHARE[found]
+        identified = found == RiskAssessmentResult.IDENTIFIED or legacy
         return {
-            "action_taken": risk != RiskOutcome.REMOVED or rng.random() < 0.8,
-            "risk_outcome": risk,
-            "outcomes_achieved": _pick(rng, T.ACHIEVED) if expressed and "outcome" not in gaps else "",
+            "risk_assessment_result": "" if legacy else found,
+            "action_taken": action,
+            "risk_outcome": _pick(rng, T.RISK[action]) if identified else "",
+            "outcomes_achieved": _pick(rng, T.ACHIEVED) if expressed and not legacy else "",
         }
 
     def timeline(self, start: datetime.datetime) -> list[tuple[str, datetime.datetime]]:

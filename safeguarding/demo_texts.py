@@ -11,6 +11,7 @@ from .models import (
     MspAsked,
     OutcomesAchieved,
     PrimarySupportReason,
+    RiskAssessmentResult,
     RiskLocation,
     RiskOutcome,
     SourceOfRisk,
@@ -106,7 +107,25 @@ MSP = {
     MspAsked.DONT_KNOW: 6,
 }
 LACKS_CAPACITY = {YesNoDontKnow.YES: 25, YesNoDontKnow.NO: 65, YesNoDontKnow.DONT_KNOW: 10}
-RISK = {RiskOutcome.REDUCED: 64, RiskOutcome.REMOVED: 24, RiskOutcome.REMAINS: 12}
+# SAC SG2c and SG2e: most concluded enquiries find a risk and act on it; where a risk was
+# identified it was reduced or removed in nearly nine in ten (NHS Digital, Safeguarding
+# Adults 2018-19: 89.0%), and it remained more often where no action was taken.
+RISK_FOUND = {
+    RiskAssessmentResult.IDENTIFIED: 72,
+    RiskAssessmentResult.INCONCLUSIVE: 9,
+    RiskAssessmentResult.NOT_IDENTIFIED: 13,
+    RiskAssessmentResult.CEASED: 6,
+}
+ACTION_TAKEN_SHARE = {
+    RiskAssessmentResult.IDENTIFIED: 0.9,
+    RiskAssessmentResult.INCONCLUSIVE: 0.6,
+    RiskAssessmentResult.NOT_IDENTIFIED: 0.3,
+    RiskAssessmentResult.CEASED: 0.0,  # the SAC counts a ceased enquiry only with no action taken
+}
+RISK = {  # by whether action was taken
+    True: {RiskOutcome.REDUCED: 64, RiskOutcome.REMOVED: 27, RiskOutcome.REMAINS: 9},
+    False: {RiskOutcome.REMAINS: 45, RiskOutcome.REDUCED: 35, RiskOutcome.REMOVED: 20},
+}
 ACHIEVED = {OutcomesAchieved.FULLY: 65, OutcomesAchieved.PARTIALLY: 29, OutcomesAchieved.NOT_ACHIEVED: 6}
 # Elements an enquiry closed before the checklist may lack, by how often seed 000 found them missing.
 GAPS = {

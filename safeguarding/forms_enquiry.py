@@ -8,7 +8,7 @@ from django import forms
 from accounts.govuk import GovukDateField
 
 from .forms import PersonChoiceField, as_yes_no, yes_no_field
-from .models import MspAsked, OutcomesAchieved, RiskOutcome, YesNoDontKnow
+from .models import MspAsked, OutcomesAchieved, RiskAssessmentResult, RiskOutcome, YesNoDontKnow
 from .services import STEP_FIELDS
 
 
@@ -174,15 +174,35 @@ class ReviewForm(StepForm):
     )
 
 
+NOT_APPLICABLE = "not_applicable"
+
+
 class OutcomeForm(StepForm):
+    """The SAC's risk questions (SG2c, SG2e), then Making Safeguarding Personal's last one.
+
+    What happened to the risk offers "Not applicable" because a radio, once chosen, cannot be
+    unticked; it is saved as blank. Which answers each finding needs is the service's rule."""
+
     step = "outcome"
     YES_NO_FIELDS = ("action_taken",)
-    action_taken = yes_no_field("Was action taken?", "Select whether action was taken")
-    risk_outcome = forms.ChoiceField(
-        label="Risk outcome",
-        choices=RiskOutcome.choices,
+    risk_assessment_result = forms.ChoiceField(
+        label="What did the risk assessment find?",
+        choices=RiskAssessmentResult.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the risk outcome"},
+        error_messages={"required": "Select what the risk assessment found"},
+    )
+    action_taken = yes_no_field(
+        "Was action taken?",
+        "Select whether action was taken",
+        required=False,
+        help_text="If the enquiry ceased at the adult's request, no action was taken",
+    )
+    risk_outcome = forms.ChoiceField(
+        label="What happened to the risk?",
+        help_text="If a risk was identified, where things stood when the enquiry ended",
+        choices=[*RiskOutcome.choices, (NOT_APPLICABLE, "Not applicable: no risk was identified")],
+        required=False,
+        widget=forms.RadioSelect,
     )
     outcomes_achieved = forms.ChoiceField(
         label="Were the outcomes the adult wanted achieved?",
@@ -191,6 +211,18 @@ class OutcomeForm(StepForm):
         required=False,
         widget=forms.RadioSelect,
     )
+
+    @classmethod
+    def values_to_initial(cls, values: dict) -> dict:
+        initial = super().values_to_initial(values)
+        found = values.get("risk_assessment_result")
+        if found and found != RiskAssessmentResult.IDENTIFIED and not values.get("risk_outcome"):
+            initial["risk_outcome"] = NOT_APPLICABLE
+        return initial
+
+    def clean_risk_outcome(self) -> str:
+        value = self.cleaned_data["risk_outcome"]
+        return "" if value == NOT_APPLICABLE else value
 
 
 class CloseForm(StepForm):

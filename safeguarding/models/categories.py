@@ -69,10 +69,24 @@ class OutcomesAchieved(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", "Not achieved"
 
 
+class RiskAssessmentResult(models.TextChoices):
+    """SAC SG2c, risk assessment outcomes: what the enquiry found about the risk. The SAC
+    crosses it with whether action was taken, in its own words ("Risk - assessment
+    inconclusive and no action taken", "Enquiry ceased at individual's request and no action
+    taken": `safeguarding.sac`); an enquiry that ceased is counted only with no action taken."""
+
+    IDENTIFIED = "identified", "Risk identified"
+    INCONCLUSIVE = "inconclusive", "Risk assessment inconclusive"
+    NOT_IDENTIFIED = "not_identified", "No risk identified"
+    CEASED = "ceased", "Enquiry ceased at the adult's request"
+
+
 class RiskOutcome(models.TextChoices):
-    REMOVED = "removed", "Risk removed"
+    """SAC SG2e, where a risk was identified: what happened to it by the enquiry's end."""
+
+    REMAINS = "remains", "Risk remained"
     REDUCED = "reduced", "Risk reduced"
-    REMAINS = "remains", "Risk remains"
+    REMOVED = "removed", "Risk removed"
 
 
 class YesNoDontKnow(models.TextChoices):

@@ -21,6 +21,7 @@ from .categories import (
     MspAsked,
     OutcomesAchieved,
     PrimarySupportReason,
+    RiskAssessmentResult,
     RiskLocation,
     RiskOutcome,
     SourceOfRisk,
@@ -200,8 +201,16 @@ class Enquiry(models.Model):
     review_on = models.DateField(null=True, blank=True)
     review_notes = models.TextField(blank=True)
 
+    # SAC SG2c/SG2e: what the risk assessment found, whether action was taken (always "no" for
+    # an enquiry that ceased at the adult's request), and, only where a risk was identified,
+    # what happened to it (blank otherwise: not applicable).
+    risk_assessment_result = models.CharField(
+        "what the risk assessment found", max_length=20, choices=RiskAssessmentResult.choices, blank=True
+    )
     action_taken = models.BooleanField(null=True)
-    risk_outcome = models.CharField(max_length=10, choices=RiskOutcome.choices, blank=True)
+    risk_outcome = models.CharField(
+        "what happened to the risk", max_length=10, choices=RiskOutcome.choices, blank=True
+    )
     outcomes_achieved = models.CharField(max_length=20, choices=OutcomesAchieved.choices, blank=True)
     ongoing_risk_management = models.TextField("how any ongoing risk will be managed", blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -219,6 +228,19 @@ class Enquiry(models.Model):
         indexes = [
             models.Index(fields=["team", "stage"], condition=~models.Q(stage="closed"), name="enquiry_open"),
             models.Index(fields=["closed_at"], name="enquiry_closed_at"),
+        ]
+        constraints = [
+            # SAC: a risk outcome only where a risk was identified (or on records from before
+            # the question was asked); an enquiry that ceased at the adult's request has no
+            # action taken.
+            models.CheckConstraint(
+                condition=models.Q(risk_outcome="") | models.Q(risk_assessment_result__in=["identified", ""]),
+                name="enquiry_risk_outcome_needs_risk",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(risk_assessment_result="ceased", action_taken=True),
+                name="enquiry_ceased_without_action",
+            ),
         ]
 
     def __str__(self):

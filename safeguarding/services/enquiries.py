@@ -26,6 +26,7 @@ from ..models import (
     EnquiryTransition,
     MspAsked,
     OutcomesAchieved,
+    RiskAssessmentResult,
     RiskOutcome,
     YesNoDontKnow,
 )
@@ -70,7 +71,7 @@ STEP_FIELDS = {
     "findings": ("findings", "risk_assessment"),
     "plan": ("conference_on", "conference_attendees", "safeguarding_plan"),
     "review": ("review_on", "review_notes"),
-    "outcome": ("action_taken", "risk_outcome", "outcomes_achieved"),
+    "outcome": ("risk_assessment_result", "action_taken", "risk_outcome", "outcomes_achieved"),
     "close": ("ongoing_risk_management",),
 }
 # Recording a step moves the enquiry at least this far.
@@ -321,16 +322,38 @@ def _review(enquiry: Enquiry, data: dict) -> dict:
 
 
 def _outcome(enquiry: Enquiry, data: dict) -> dict:
+    """The SAC's risk questions for a concluded enquiry (SG2c, SG2e): what the risk assessment
+    found; whether action was taken, which for an enquiry that ceased at the adult's request
+    is always no (the SAC has no other category for it); and what happened to the risk,
+    asked only where a risk was identified and refused otherwise (not applicable)."""
     _needs_strategy(enquiry)
     if not enquiry.msp_asked:
         raise DomainError("Record whether the adult was asked what outcomes they want first")
-    if data.get("action_taken") is None:
+    found = data.get("risk_assessment_result")
+    if found not in RiskAssessmentResult.values:
+        raise DomainError("Select what the risk assessment found")
+    action = data.get("action_taken")
+    if found == RiskAssessmentResult.CEASED:
+        if action:
+            raise DomainError(
+                "Select No for whether action was taken: an enquiry that ceased at the adult's "
+                "request counts as no action taken"
+            )
+        action = False
+    elif action is None:
         raise DomainError("Select whether action was taken")
-    if data.get("risk_outcome") not in RiskOutcome.values:
-        raise DomainError("Select the risk outcome")
+    risk = data.get("risk_outcome") or ""
+    if found == RiskAssessmentResult.IDENTIFIED:
+        if risk not in RiskOutcome.values:
+            raise DomainError("Select whether the risk remained, was reduced or was removed")
+    elif risk:
+        raise DomainError(
+            "Select not applicable for what happened to the risk: it applies only when a risk was identified"
+        )
     values = {
-        "action_taken": data["action_taken"],
-        "risk_outcome": data["risk_outcome"],
+        "risk_assessment_result": found,
+        "action_taken": action,
+        "risk_outcome": risk,
         "outcomes_achieved": "",
     }
     if enquiry.msp_asked == MspAsked.ASKED_EXPRESSED:
@@ -411,7 +434,8 @@ def record_review(*, enquiry_id: int, data: dict, expected_version: int, by) -> 
 
 
 def record_outcome(*, enquiry_id: int, data: dict, expected_version: int, by) -> Enquiry:
-    """Action taken, risk outcome and, where the adult expressed outcomes, whether they were achieved."""
+    """What the risk assessment found, whether action was taken, what happened to any risk
+    identified and, where the adult expressed outcomes, whether they were achieved."""
     return _record_step(
         step="outcome", enquiry_id=enquiry_id, data=data, expected_version=expected_version, by=by
     )

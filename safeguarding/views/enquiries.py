@@ -87,8 +87,8 @@ STEPS = {
     "outcome": Step(
         OutcomeForm,
         "Outcome",
-        "Whether action was taken, what happened to the risk and, if the adult said what they "
-        "wanted, whether it was achieved.",
+        "What the risk assessment found, whether action was taken, what happened to any risk "
+        "identified and, if the adult said what they wanted, whether it was achieved.",
         "The outcome was recorded.",
     ),
 }

@@ -1,11 +1,13 @@
 """Safeguarding fixtures: the council's safeguarding team with a SAM and an enquiry officer,
-and a head of safeguarding in the NHS trust (line of sight across organisations)."""
+and a head of safeguarding in the NHS trust (line of sight across organisations); the
+Safeguarding Adults Collection's known set of cases (sac_known_set)."""
 
 import pytest
 from django.test import Client
 
 from accounts.models import Organisation, Role, ServiceLine
 from tests.factories import OrganisationFactory, make_member, make_team
+from tests.safeguarding.sac_known_set import known_set, trust_sam, trust_team  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ STEP_FIELDS = {
     "findings": ("findings", "risk_assessment"),
     "plan": ("conference_on", "conference_attendees", "safeguarding_plan"),
     "review": ("review_on", "review_notes"),
-    "outcome": ("action_taken", "risk_outcome", "outcomes_achieved"),
+    "outcome": ("risk_assessment_result", "action_taken", "risk_outcome", "outcomes_achieved"),
 }
 
 

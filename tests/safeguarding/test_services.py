@@ -84,7 +84,12 @@ STEP_DATA = {
     "findings": {"findings": "Money taken on 6 occasions", "risk_assessment": "High risk of further loss"},
     "plan": {"conference_attendees": "SAM, officer, adult, advocate", "safeguarding_plan": "Bank protection"},
     "review": {"review_notes": "Plan working; no further loss"},
-    "outcome": {"action_taken": True, "risk_outcome": "reduced", "outcomes_achieved": "partially"},
+    "outcome": {
+        "risk_assessment_result": "identified",
+        "action_taken": True,
+        "risk_outcome": "reduced",
+        "outcomes_achieved": "partially",
+    },
 }
 RECORD = {
     "strategy": services.record_strategy,

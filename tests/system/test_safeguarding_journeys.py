@@ -25,6 +25,7 @@ from safeguarding.models import (
     EnquiryKind,
     EnquiryStage,
     MspAsked,
+    RiskAssessmentResult,
     RiskOutcome,
 )
 from safeguarding.sac import FinancialYear
@@ -312,9 +313,17 @@ def test_concern_to_closed_s42_enquiry(
 
     open_step(page, "outcome")
     assert_accessible(page, context="outcome step")
+    # The SAC's risk questions: no risk identified leaves nothing to say about the risk...
+    group(page, "What did the risk assessment find?").get_by_label("No risk identified").check()
     group(page, "Was action taken?").get_by_label("Yes").check()
-    group(page, "Risk outcome").get_by_label("Risk reduced").check()
+    group(page, "What happened to the risk?").get_by_label("Risk reduced").check()
     group(page, "Were the outcomes the adult wanted achieved?").get_by_label("Fully achieved").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(error_summary(page)).to_contain_text("Select not applicable for what happened to the risk")
+    expect(group(page, "What happened to the risk?").get_by_label("Risk reduced")).to_be_checked()
+    assert_accessible(page, context="outcome refused")
+    # ...and a risk identified needs it.
+    group(page, "What did the risk assessment find?").get_by_label("Risk identified", exact=True).check()
     save_and_expect_enquiry(page, "The outcome was recorded.")
 
     # Capacity and advocacy revisited: substantial difficulty and no appropriate person
@@ -354,6 +363,7 @@ def test_concern_to_closed_s42_enquiry(
     enquiry.refresh_from_db()
     assert enquiry.stage == EnquiryStage.CLOSED and enquiry.closed_by == sam
     assert enquiry.msp_asked == MspAsked.ASKED_EXPRESSED and enquiry.risk_outcome == RiskOutcome.REDUCED
+    assert enquiry.risk_assessment_result == RiskAssessmentResult.IDENTIFIED and enquiry.action_taken
     assert enquiry.advocate == "Kit Moyo, Northshire Advocacy"
     assert list(enquiry.transitions.values_list("event", flat=True)) == [
         "started",
@@ -381,7 +391,7 @@ def test_concern_to_closed_s42_enquiry(
     page.get_by_role("button", name="Show").click()
     heading = f"{safeguarding_team.organisation.name}, {year.label}"
     expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
-    started = page.get_by_role("table", name=re.compile(r"^SG1e: Concerns raised and enquiries started"))
+    started = page.get_by_role("table", name=re.compile(r"^SG1f: Concerns raised and enquiries started"))
     for activity in ("Safeguarding concerns", "Section 42 safeguarding enquiries"):
         expect(started.get_by_role("row", name=re.compile(f"^{activity}")).get_by_role("cell")).to_have_text(
             ["1", "1"]
@@ -395,5 +405,13 @@ def test_concern_to_closed_s42_enquiry(
     expect(
         concluded.get_by_role("row", name=re.compile(r"^Other safeguarding enquiries")).get_by_role("cell")
     ).to_have_text(["0", "0"])
+    assessed = page.get_by_role("table", name=re.compile(r"^SG2c: Concluded section 42 enquiries by risk"))
+    expect(
+        assessed.get_by_role("row", name=re.compile(r"^Risk identified and action taken")).get_by_role("cell")
+    ).to_have_text(["1"])
+    risk = page.get_by_role("table", name=re.compile(r"^SG2e: Where a risk was identified"))
+    expect(risk.get_by_role("row", name=re.compile(r"^Risk reduced")).get_by_role("cell")).to_have_text(
+        ["1", "0", "1"]
+    )
     assert_accessible(page, context="Safeguarding Adults Collection")
     screenshot(page, "s11-sac")
