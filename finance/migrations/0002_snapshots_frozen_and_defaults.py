@@ -2,9 +2,9 @@
 compare periods, so a period's figures must never move). Also the default service lines and
 scheme of delegation, which finance can change in the admin."""
 
-from decimal import Decimal
-
 from django.db import migrations
+
+from finance.defaults import ensure_defaults
 
 FORWARD = """
 CREATE OR REPLACE FUNCTION finance_snapshot_refuse_change() RETURNS trigger AS $$
@@ -28,26 +28,11 @@ DROP TRIGGER IF EXISTS finance_snapshotline_frozen ON finance_snapshotline;
 DROP FUNCTION IF EXISTS finance_snapshot_refuse_change();
 """
 
-SERVICE_LINES = [
-    ("Adult mental health (working age)", "AMH", 1),
-    ("Older people's mental health", "OPMH", 2),
-    ("Forensic mental health", "Forensic", 3),
-]
-
-LEVELS = [
-    ("Team manager", 1, Decimal("800.00")),
-    ("Head of service", 2, Decimal("1500.00")),
-    ("Joint funding panel (director)", 3, None),
-]
-
 
 def add_defaults(apps, schema_editor):
-    service_line = apps.get_model("finance", "FinanceServiceLine")
-    level = apps.get_model("finance", "AuthorisationLevel")
-    for name, short, position in SERVICE_LINES:
-        service_line.objects.get_or_create(short_name=short, defaults={"name": name, "position": position})
-    for name, rank, maximum in LEVELS:
-        level.objects.get_or_create(rank=rank, defaults={"name": name, "max_weekly_cost": maximum})
+    ensure_defaults(
+        apps.get_model("finance", "FinanceServiceLine"), apps.get_model("finance", "AuthorisationLevel")
+    )
 
 
 class Migration(migrations.Migration):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, ServiceLine
+from finance.defaults import ensure_defaults
 from finance.models import (
     AdjustmentKind,
     Agreement,
@@ -29,6 +30,13 @@ from tests.careact.conftest import open_case
 from tests.factories import OrganisationFactory, make_member, make_team
 
 YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def finance_reference_data(db):
+    """Service lines and authorisation levels (migration 0002), again if a browser test's
+    truncation emptied them."""
+    ensure_defaults()
 
 
 @pytest.fixture
