@@ -19,6 +19,7 @@ urlpatterns = [
     path("amhp/", include("amhp.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("finance/", include("finance.urls")),
+    path("governance/", include("reporting.urls")),
     path("health/", health.health, name="health"),
     # One sign-in page for everyone, so lockout and two-factor cannot be sidestepped.
     path(

@@ -2,4 +2,13 @@ from django.apps import AppConfig
 
 
 class ReportingConfig(AppConfig):
+    """Governance records (issue 8): action plan, joint risk register and performance
+    indicators; read-only over the other apps (DESIGN.md section 1)."""
+
     name = "reporting"
+    verbose_name = "Governance and reporting"
+
+    def ready(self):
+        from . import registrations
+
+        registrations.register()

@@ -224,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "finance.tasks.take_month_end_snapshots",
         "schedule": crontab(hour=23, minute=30),
     },
+    # Governance: indicator values of the month just ended (issue 8). Daily: on the 1st it
+    # stores last month's values; other days it finds them there (catch-up after downtime).
+    "reporting-monthly-indicators": {
+        "task": "reporting.tasks.compute_monthly_indicators",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (the demo). Reminder

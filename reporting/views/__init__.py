@@ -1,0 +1,1 @@
+"""Governance pages (issue 8), mounted at /governance/."""
