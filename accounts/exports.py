@@ -126,3 +126,45 @@ def tables_xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# --- Stored tables (board reports keep the figures they were built from) -----------------
+
+
+def _to_json(value):
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict):
+        if "d" in value:
+            return Decimal(value["d"])
+        if "date" in value:
+            return datetime.date.fromisoformat(value["date"])
+    return value
+
+
+def table_to_data(table: Table) -> dict:
+    """A JSON-safe copy of a table that `table_from_data` turns back into the same table
+    (Decimals and dates kept exactly)."""
+    return {
+        "title": table.title,
+        "columns": list(table.columns),
+        "column_groups": [list(group) for group in table.column_groups],
+        "note": table.note,
+        "rows": [{"cells": [_to_json(c) for c in row.cells], "kind": row.kind} for row in table.rows],
+    }
+
+
+def table_from_data(data: dict) -> Table:
+    return Table(
+        title=data["title"],
+        columns=list(data["columns"]),
+        column_groups=[tuple(group) for group in data.get("column_groups", [])],
+        note=data.get("note", ""),
+        rows=[Row([_from_json(c) for c in row["cells"]], row.get("kind", "body")) for row in data["rows"]],
+    )

@@ -10,5 +10,8 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from . import registrations
+        from .sections import actions, activity, amhp, compliance, finance, indicators, risks, safeguarding
 
         registrations.register()
+        for area in (indicators, activity, compliance, safeguarding, amhp, finance, actions, risks):
+            area.register()

@@ -2,6 +2,15 @@
 performance indicators with targets. Aggregates only: nothing here names a person."""
 
 from .actions import MANAGE_GOVERNANCE, ActionItem, ActionPlan, ActionStatus, ActionTransition, ActionUpdate
+from .boards import (
+    Board,
+    BoardMeeting,
+    BoardReport,
+    ReportDefinition,
+    ReportDownload,
+    ReportPeriod,
+    ReportStatus,
+)
 from .indicators import Indicator, IndicatorValue, first_of_month, month_end, previous_month
 from .risks import (
     CONSEQUENCE_LABELS,
@@ -16,6 +25,13 @@ from .risks import (
 )
 
 __all__ = [
+    "Board",
+    "BoardMeeting",
+    "BoardReport",
+    "ReportDefinition",
+    "ReportDownload",
+    "ReportPeriod",
+    "ReportStatus",
     "CONSEQUENCE_LABELS",
     "LEVEL_BANDS",
     "LIKELIHOOD_LABELS",
