@@ -144,6 +144,7 @@ class BudgetOverview:
     blocks: list[ServiceLineBlock]
     adjustments: list
     contributions: list
+    staffing_total: Decimal = ZERO  # the staffing lines' adjusted budgets (seed 003 s3.3)
 
     @property
     def expenditure_total(self) -> Decimal:
@@ -159,7 +160,13 @@ class BudgetOverview:
 
     @property
     def total(self) -> Decimal:
+        """Care packages: expenditure, income and adjustments."""
         return self.expenditure_total + self.income_total + self.adjustments_total
+
+    @property
+    def pool_total(self) -> Decimal:
+        """What the contributions pay for: care packages and staffing."""
+        return self.total + self.staffing_total
 
     @property
     def contributions_total(self) -> Decimal:
@@ -167,8 +174,9 @@ class BudgetOverview:
 
     @property
     def difference(self) -> Decimal:
-        """Lines minus contributions: above 0 the lines spend more than is contributed."""
-        return self.total - self.contributions_total
+        """Lines (packages and staffing) minus contributions: above 0 the lines spend more
+        than is contributed."""
+        return self.pool_total - self.contributions_total
 
     @property
     def gap(self) -> Decimal:
@@ -204,7 +212,8 @@ def budget_overview(budget: PooledBudget, lines: list[BudgetLine] | None = None)
             continue
         block = blocks.setdefault(line.service_line_id, ServiceLineBlock(line.service_line))
         (block.expenditure if line.section == LineSection.EXPENDITURE else block.income).append(line)
-    return BudgetOverview(list(blocks.values()), adjustments, contributions_of(budget))
+    staffing = StaffingLine.objects.filter(budget=budget).aggregate(total=Sum("adjusted_budget"))["total"]
+    return BudgetOverview(list(blocks.values()), adjustments, contributions_of(budget), staffing or ZERO)
 
 
 def adjustments_of(budget: PooledBudget):

@@ -294,6 +294,17 @@ def test_detail_shows_totals_and_warns_when_unbalanced(finance_client, budget, a
     )
     page = finance_client.get(url)
     assert "the lines are £10,000.00 more than the contributions" in page.text
+    # The contributions pay for staffing too (seed 003 s3.3): its adjusted budgets count.
+    StaffingLine.objects.create(
+        budget=budget,
+        partner=budget.agreement.host,
+        group="AMH",
+        budget_amount=Decimal("25000"),
+        adjusted_budget=Decimal("20000"),
+        forecast=Decimal("20000"),
+    )
+    page = finance_client.get(url)
+    assert "the lines are £30,000.00 more than the contributions" in page.text
 
 
 def test_detail_page_renders_whatever_area_links_exist(finance_client, budget):
@@ -373,4 +384,4 @@ def test_detail_query_count_flat(finance_client, budget, council, trust, finance
     services.update_budget_lines(budget=budget, amounts={}, by=finance_officer)  # adds the Forensic lines
     assert count_queries(finance_client, url) == one
     lines_url = reverse("finance:budget_lines_edit", args=[budget.pk])
-    assert count_queries(finance_client, lines_url) <= 12
+    assert count_queries(finance_client, lines_url) <= 13
