@@ -403,7 +403,8 @@ def trend_sentence(points: list[TrendPoint]) -> str:
     cost = _percent_change(base.average_weekly_cost, last.average_weekly_cost)
     opening = f"Packages {_change_words(count)} and average weekly cost {_change_words(cost)} {since}"
     figures = (
-        f"{base.packages} to {last.packages} packages; average weekly cost "
+        f"{base.packages} to {last.packages} {'package' if last.packages == 1 else 'packages'}; "
+        "average weekly cost "
         f"£{format_money(base.average_weekly_cost)} to £{format_money(last.average_weekly_cost)}."
     )
     if count == 0 and cost == 0:
