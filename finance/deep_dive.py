@@ -232,7 +232,7 @@ REVIEW_COLUMNS = [
     ("Weekly cost (£)", "weekly_cost"),
     ("Started", "started_on"),
     ("Last reviewed", "last_reviewed"),
-    ("Months since review", "months_since_review"),
+    ("Months since review (or start)", "months_since_review"),
 ]
 LIVE_IN_COLUMNS = [column for column in REVIEW_COLUMNS if column[1] != "care_type"]
 

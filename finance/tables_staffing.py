@@ -129,7 +129,7 @@ def build_staffing_table(positions: list[StaffingPosition], *, months: int, as_o
         title=f"Staffing at {as_of.day} {as_of:%B %Y}",
         columns=list(COLUMNS),
         note=(
-            f"Budget to date is the adjusted budget x {months} of 12 months; actual to date adds "
+            f"Budget to date is the adjusted budget × {months} of 12 months; actual to date adds "
             f"the actuals of those months. Variance is the forecast minus the adjusted budget."
         ),
     )

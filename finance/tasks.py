@@ -2,7 +2,8 @@
 (DESIGN.md section 6).
 
 Beat runs the month-end job daily at 23:30 London time: on a month's last day it takes that
-day's snapshots, and every day it takes the previous month end's if they are missing. A rerun or a redelivered message (acks late) finds the snapshot already there and
+day's snapshots, and every day it takes the previous month end's if they are missing. A
+rerun or a redelivered message (acks late) finds the snapshot already there and
 writes nothing, so the time limits stay well under the broker's visibility timeout.
 """
 

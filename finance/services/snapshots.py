@@ -111,7 +111,8 @@ def take_month_end_snapshots(day: datetime.date | None = None) -> int:
     """The month-end snapshots due by `day`: the previous month's end always (a catch-up, in
     case the worker was down that night), and `day` itself when it is a month's last day.
 
-    Each covers every budget whose financial year contains that month end. Because a
+    Each covers every budget whose financial year contains that month end and that existed
+    by then (a budget set up mid-year has no position to catch up before it). Because a
     position is "as known on" its day (ADR 7), a late snapshot gives that day's figures.
     Returns how many snapshots this run wrote (a rerun writes none). Each budget is its own
     transaction, so one failure keeps the others."""
@@ -121,7 +122,10 @@ def take_month_end_snapshots(day: datetime.date | None = None) -> int:
         month_ends.append(day)
     created = 0
     for month_end in month_ends:
-        for budget in PooledBudget.objects.filter(year=financial_year_of(month_end)).order_by("pk"):
+        budgets = PooledBudget.objects.filter(
+            year=financial_year_of(month_end), created_at__date__lte=month_end
+        ).order_by("pk")
+        for budget in budgets:
             _, wrote = _take(budget=budget, as_of=month_end, kind=SnapshotKind.MONTH_END)
             created += wrote
     return created

@@ -103,7 +103,12 @@ def opmh(db):
 def budget(agreement, council, trust, amh, opmh, finance_officer):
     """2026/27: contributions 3,000,000 (council) and 1,000,000 (trust); an expenditure line
     for every care type and both income lines per service line, and every adjustment line."""
-    budget = PooledBudget.objects.create(agreement=agreement, year=YEAR, created_by=finance_officer)
+    budget = PooledBudget.objects.create(
+        agreement=agreement,
+        year=YEAR,
+        created_by=finance_officer,
+        created_at=timezone.make_aware(datetime.datetime(YEAR, 3, 1, 9)),  # set up before the year
+    )
     Contribution.objects.create(budget=budget, organisation=council, amount=Decimal("3000000"))
     Contribution.objects.create(budget=budget, organisation=trust, amount=Decimal("1000000"))
     for service_line in (amh, opmh):

@@ -352,7 +352,7 @@ def test_xlsx_export_keeps_the_filters_and_every_row(budget, world, finance_clie
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[0][-1] == "Months since review"
+    assert values[0][-1] == "Months since review (or start)"
     assert [row[0] for row in values[1:]] == [world[k].reference for k in ("A", "D", "G", "C")]
     assert values[1][6] == 1500
     assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == 4

@@ -60,6 +60,9 @@ def residential_package(budget, amh, allocated_case, practitioner):
     return made
 
 
+SET_UP_BEFORE_THE_YEAR = datetime.datetime(2025, 3, 1, 9, tzinfo=datetime.UTC)
+
+
 def other_budget(council, finance_officer, amh, year=2026) -> PooledBudget:
     agreement = Agreement.objects.create(
         name=f"Forensic Section 75 {year}",
@@ -69,7 +72,9 @@ def other_budget(council, finance_officer, amh, year=2026) -> PooledBudget:
         risk_share_rule=RiskShareRule.OWN_LINES,
         created_by=finance_officer,
     )
-    budget = PooledBudget.objects.create(agreement=agreement, year=year, created_by=finance_officer)
+    budget = PooledBudget.objects.create(
+        agreement=agreement, year=year, created_by=finance_officer, created_at=SET_UP_BEFORE_THE_YEAR
+    )
     BudgetLine.objects.create(budget=budget, service_line=amh, category=CareType.NURSING)
     return budget
 
@@ -225,6 +230,18 @@ def test_month_end_job_once_per_budget(budget, council, finance_officer, amh, re
     assert SnapshotLine.objects.filter(
         snapshot__budget=budget, snapshot__as_of=day("2026-10-31")
     ).count() == (budget.lines.count())
+
+
+def test_month_end_catch_up_skips_a_budget_set_up_after_that_month_end(budget):
+    """A budget set up in November has no position at 31 October to catch up."""
+    late = other_budget(budget.agreement.host, budget.created_by, BudgetLine.objects.first().service_line)
+    PooledBudget.objects.filter(pk=late.pk).update(
+        created_at=datetime.datetime(2026, 11, 5, 9, tzinfo=LONDON)
+    )
+    assert take_month_end_snapshots("2026-11-10") == 1
+    assert not Snapshot.objects.filter(budget=late).exists()
+    assert take_month_end_snapshots("2026-11-30") == 2  # both on 30 November
+    assert Snapshot.objects.filter(budget=late, as_of=day("2026-11-30")).exists()
 
 
 def test_month_end_job_on_other_days_only_catches_up_the_previous_month_end(budget):
