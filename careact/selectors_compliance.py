@@ -105,10 +105,13 @@ def team_compliance(team, *, today: datetime.date | None = None) -> TeamComplian
     light_touch = datetime.timedelta(days=LIGHT_TOUCH_DUE_DAYS)
 
     latest_review = Subquery(
-        Review.objects.filter(plan=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        Review.objects.filter(plan=OuterRef("pk"), held_on__lte=today)
+        .order_by("-held_on")
+        .values("held_on")[:1]
     )
+    # As at `today` (a board report asks about a past day): nothing agreed or reviewed after it.
     active = (
-        CarePlan.objects.filter(team_id=team_id, status=PlanStatus.ACTIVE)
+        CarePlan.objects.filter(team_id=team_id, status=PlanStatus.ACTIVE, agreed_on__lte=today)
         .annotate(basis=Greatest("agreed_on", Coalesce(latest_review, "agreed_on")))
         .aggregate(total=Count("pk"), reviewed=Count("pk", filter=Q(basis__gte=year_ago)))
     )
