@@ -230,6 +230,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.compute_monthly_indicators",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Board reports: reports stuck in the queue (lost message, Redis down) or left rendering
+    # by a dead worker are sent again; scheduled reports are made before each meeting.
+    "reporting-requeue-board-reports": {
+        "task": "reporting.tasks.requeue_board_reports",
+        "schedule": 5 * 60,
+    },
+    "reporting-schedule-board-reports": {
+        "task": "reporting.tasks.schedule_board_reports",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (the demo). Reminder

@@ -8,106 +8,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_append_only_and_indicators'),
+        ("reporting", "0002_append_only_and_indicators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('audience', models.CharField(help_text='Who the board is and who reads its papers, as the cover shows it.', max_length=300)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "audience",
+                    models.CharField(
+                        help_text="Who the board is and who reads its papers, as the cover shows it.",
+                        max_length=300,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='BoardMeeting',
+            name="BoardMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meets_on', models.DateField()),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='reporting.board')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("meets_on", models.DateField()),
+                ("title", models.CharField(blank=True, max_length=200)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="reporting.board",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meets_on'],
+                "ordering": ["meets_on"],
             },
         ),
         migrations.CreateModel(
-            name='ReportDefinition',
+            name="ReportDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('sections', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40))),
-                ('period', models.CharField(choices=[('month', 'The month before the meeting'), ('quarter', 'The quarter before the meeting'), ('half_year', 'The six months before the meeting'), ('twelve_months', 'The twelve months before the meeting'), ('year_to_date', 'The financial year to date')], default='quarter', max_length=20)),
-                ('is_public', models.BooleanField(default=True, help_text='Public reports suppress counts under 5 so no one can be identified.', verbose_name='for the public part of the meeting')),
-                ('days_before_meeting', models.PositiveSmallIntegerField(default=10, help_text='The scheduled report is generated this many days before each meeting.')),
-                ('is_scheduled', models.BooleanField(default=True, verbose_name='generate before each meeting')),
-                ('is_active', models.BooleanField(default=True)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='definitions', to='reporting.board')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "sections",
+                    django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40)),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[
+                            ("month", "The month before the meeting"),
+                            ("quarter", "The quarter before the meeting"),
+                            ("half_year", "The six months before the meeting"),
+                            ("twelve_months", "The twelve months before the meeting"),
+                            ("year_to_date", "The financial year to date"),
+                        ],
+                        default="quarter",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Public reports suppress counts under 5 so no one can be identified.",
+                        verbose_name="for the public part of the meeting",
+                    ),
+                ),
+                (
+                    "days_before_meeting",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="The scheduled report is generated this many days before each meeting.",
+                    ),
+                ),
+                (
+                    "is_scheduled",
+                    models.BooleanField(default=True, verbose_name="generate before each meeting"),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="definitions",
+                        to="reporting.board",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['board', 'title'],
+                "ordering": ["board", "title"],
             },
         ),
         migrations.CreateModel(
-            name='BoardReport',
+            name="BoardReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('is_public', models.BooleanField()),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be prepared'), ('rendering', 'Being prepared'), ('ready', 'Ready (draft)'), ('published', 'Published'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('progress', models.CharField(blank=True, help_text='What the task is doing now.', max_length=200)),
-                ('error', models.TextField(blank=True)),
-                ('figures', models.JSONField(blank=True, editable=False, null=True)),
-                ('commentary', models.JSONField(blank=True, default=dict)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Optimistic lock.')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reporting.boardmeeting')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, help_text='Empty for a report the schedule generated.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reporting.reportdefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("is_public", models.BooleanField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be prepared"),
+                            ("rendering", "Being prepared"),
+                            ("ready", "Ready (draft)"),
+                            ("published", "Published"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "progress",
+                    models.CharField(blank=True, help_text="What the task is doing now.", max_length=200),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("figures", models.JSONField(blank=True, editable=False, null=True)),
+                ("commentary", models.JSONField(blank=True, default=dict)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, help_text="Optimistic lock."),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reporting.boardmeeting",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a report the schedule generated.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reporting.reportdefinition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportDownload',
+            name="ReportDownload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(help_text='pdf, or the table and format.', max_length=100)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='downloads', to='reporting.boardreport')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("what", models.CharField(help_text="pdf, or the table and format.", max_length=100)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="downloads",
+                        to="reporting.boardreport",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='boardmeeting',
-            constraint=models.UniqueConstraint(fields=('board', 'meets_on'), name='reporting_meeting_once'),
+            model_name="boardmeeting",
+            constraint=models.UniqueConstraint(fields=("board", "meets_on"), name="reporting_meeting_once"),
         ),
         migrations.AddConstraint(
-            model_name='boardreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('requested_by__isnull', True)), fields=('definition', 'meeting'), name='reporting_one_scheduled_report_per_meeting'),
+            model_name="boardreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("requested_by__isnull", True)),
+                fields=("definition", "meeting"),
+                name="reporting_one_scheduled_report_per_meeting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='boardreport',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='reporting_period_order', violation_error_message='The period must end on or after it starts'),
+            model_name="boardreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="reporting_period_order",
+                violation_error_message="The period must end on or after it starts",
+            ),
         ),
     ]

@@ -1,5 +1,5 @@
-"""Navigation, the commissioners' home panel and the demo seeder for governance records
-(called from ReportingConfig.ready)."""
+"""Navigation, the commissioners' home panels (governance counts; boards and their latest
+reports) and the demo seeder for governance records (called from ReportingConfig.ready)."""
 
 from django.urls import NoReverseMatch, reverse
 
@@ -42,6 +42,15 @@ def _home_panel(request):
     }
 
 
+def _boards_panel(request):
+    """Each active board's next meeting and latest published report (a fixed number of
+    queries); hidden when there are no boards."""
+    from ..selectors_reports import latest_reports_for_panel
+
+    boards = latest_reports_for_panel()
+    return {"boards": boards} if boards else None
+
+
 def register() -> None:
     from cases.demo.registry import register_demo_seeder
 
@@ -53,6 +62,25 @@ def register() -> None:
             context=_home_panel,
             allowed=_is_commissioner,
             order=20,
+        )
+    )
+
+    register_nav(
+        NavItem(
+            "Board reports",
+            "governance:board_list",
+            allowed=_can_view,
+            order=71,
+            active_prefix="/governance/boards/",
+        )
+    )
+    register_home_panel(
+        Panel(
+            key="governance_boards",
+            template="reporting/boards/_home_panel.html",
+            context=_boards_panel,
+            allowed=_is_commissioner,
+            order=21,
         )
     )
 
