@@ -1,15 +1,30 @@
 """Shared by the tests that run a real Celery worker on real Redis (DESIGN.md s6, s10).
 
-TEST_REDIS_URL names the Redis database (CI sets it; locally the machine's Redis).
+TEST_REDIS_URL names the Redis database (CI sets it; locally the machine's Redis). Each
+pytest-xdist process takes its own database below it (gw0 the one named, gw1 the one
+before, ...), so a worker started by one process never takes another's messages and
+writes them to the wrong test database.
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from config.celery import app as celery_app
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+def _redis_url_for_this_process() -> str:
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (xdist_worker.startswith("gw") and xdist_worker[2:].isdigit()):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(xdist_worker[2:])
+    return urlunsplit(parts._replace(path=f"/{database % 16}"))
+
+
+REDIS_URL = _redis_url_for_this_process()
 
 
 def test_database_url(connection) -> str:
