@@ -9,9 +9,10 @@ class ReportingConfig(AppConfig):
     verbose_name = "Governance and reporting"
 
     def ready(self):
-        from . import registrations
+        from . import registrations, registrations_boards
         from .sections import actions, activity, amhp, compliance, finance, indicators, risks, safeguarding
 
         registrations.register()
+        registrations_boards.register()
         for area in (indicators, activity, compliance, safeguarding, amhp, finance, actions, risks):
             area.register()
