@@ -33,9 +33,11 @@ def thousands(value):
 
 @register.filter
 def cell(value):
-    """Any table cell: Decimal as money, a date as 1 Apr 2026, the rest as text."""
+    """Any table cell: a Decimal in pennies (money) to whole pounds, a Decimal held to one
+    place (a percentage such as 12.5, a median) with that place; a date as 1 Apr 2026; the
+    rest as text."""
     if isinstance(value, Decimal):
-        return format_money(value)
+        return format_money(value, 1 if value.as_tuple().exponent == -1 else 0)
     if isinstance(value, datetime.date):
         return f"{value.day} {value:%b %Y}"
     if value is None:
