@@ -59,14 +59,29 @@ def _cell(value) -> PdfCell:
     return PdfCell(text, is_number(value) or bool(FIGURE_TEXT.match(text.strip())))
 
 
+def _numeric_columns(rows: list[tuple[str, list[PdfCell]]], width: int) -> list[bool]:
+    """A column heading is right-aligned over figures only: every filled cell below it (body
+    and total rows) reads as a figure. The first column names the rows."""
+    numeric = [index > 0 for index in range(width)]
+    for kind, cells in rows:
+        if kind == "heading":
+            continue
+        for index, item in enumerate(cells[:width]):
+            if item.text.strip() and not item.numeric:
+                numeric[index] = False
+    return numeric
+
+
 def pdf_table(table: Table) -> PdfTable:
     width = len(table.columns)
     size = "landscape" if width >= LANDSCAPE_COLUMNS else "small" if width >= SMALL_FONT_COLUMNS else "normal"
+    rows = [(row.kind, [_cell(v) for v in row.cells]) for row in table.rows]
+    numeric = _numeric_columns(rows, width)
     return PdfTable(
         title=table.title,
         column_groups=list(table.column_groups),
-        columns=[PdfCell(str(c), i > 0) for i, c in enumerate(table.columns)],
-        rows=[(row.kind, [_cell(v) for v in row.cells]) for row in table.rows],
+        columns=[PdfCell(str(c), numeric[i]) for i, c in enumerate(table.columns)],
+        rows=rows,
         note=table.note,
         size=size,
     )

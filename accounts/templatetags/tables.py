@@ -47,4 +47,7 @@ def cell(value):
 
 @register.filter
 def is_number(value) -> bool:
+    """A figure, right-aligned: a number, or "*" for a count suppressed in a public report."""
+    if value == "*":
+        return True
     return isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)

@@ -4,7 +4,7 @@ place (a percentage, a median) keeps it."""
 import datetime
 from decimal import Decimal
 
-from accounts.templatetags.tables import cell, money, thousands
+from accounts.templatetags.tables import cell, is_number, money, thousands
 
 
 def test_money_in_pennies_shows_whole_pounds_with_a_true_minus():
@@ -24,3 +24,9 @@ def test_other_cells():
     assert cell(None) == ""
     assert cell(7) == 7
     assert cell("*") == "*"
+
+
+def test_a_suppressed_count_aligns_as_a_figure():
+    assert is_number("*")
+    assert is_number(Decimal("1.5")) and is_number(0)
+    assert not is_number("Yes") and not is_number(True)

@@ -293,3 +293,14 @@ def test_a_real_worker_generates_the_report_and_renders_it_again_with_the_commen
     assert report.status == ReportStatus.READY and report.figures == figures
     text = pdf_text(report.pdf, tmp_path)
     assert "Met as planned." in text and f"Total 8 {format_money(PAPER_COST * 8)}" in text
+
+
+def test_only_columns_of_figures_are_right_aligned_in_the_pdf():
+    from accounts.exports import Table
+    from reporting.pdf import pdf_table
+
+    table = Table("Actions", ["Action", "Lead", "Days overdue", "Status"])
+    table.add(["Review the panel", "Ana Lee", 12, "At risk"])
+    table.add(["Recruit", "Bo Chan", "*", ""])
+    table.add(["Total", "", 12, ""], kind="total")
+    assert [c.numeric for c in pdf_table(table).columns] == [False, False, True, False]
