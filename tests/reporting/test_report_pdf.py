@@ -70,8 +70,8 @@ def page_sizes(pdf: bytes, tmp_path) -> list[str]:
 def build_extras(request):
     table = Table(title="Money by service line", columns=["Service line", "Budget (£)", "Forecast (£)"])
     table.add(["Care packages"], kind="heading")
-    table.add(["Working age", Decimal("1200000.40"), Decimal("-54.6")])
-    table.add(["Total", Decimal("1200000.40"), Decimal("-54.6")], kind="total")
+    table.add(["Working age", Decimal("1200000.40"), Decimal("-54.60")])
+    table.add(["Total", Decimal("1200000.40"), Decimal("-54.60")], kind="total")
     empty = Table(title="Complaints upheld", columns=["Month", "Upheld"])
     return {
         "summary": ["Money in pounds."],
