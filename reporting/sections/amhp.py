@@ -17,22 +17,21 @@ report's period and every AMHP team instead of one team's last 12 months:
 Seven queries whatever the number of requests, shifts or months. Aggregates only.
 """
 
-import calendar
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from accounts.exports import Table, table_to_data
 from amhp.models import Approval, MhaAssessment, MhaRequest, Outcome, Shift, ShiftAssignment
 from amhp.selectors_reporting import EpochHours, Median
 from amhp.services.register import first_invalid_day, valid_on, valid_until
 from amhp.services.rota import shift_dates, shift_hours
+from careact.review_rules import add_months
 
 from . import SUPPRESSED, SUPPRESSION_NOTE, SUPPRESSION_THRESHOLD, SectionRequest, register_section, suppress
+from .common import by_month, long_date, month_of, months_of, period_bounds
 
 KEY = "amhp"
 TITLE = "AMHP service"
@@ -47,47 +46,6 @@ OUTCOME_COLUMNS = {
     Outcome.NO_FURTHER_ACTION: "No further action",
 }
 TENTH = Decimal("0.1")
-
-
-# --- Period helpers (private: reporting/sections/common.py belongs to another area) ----------
-
-
-def _bounds(request: SectionRequest) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_default_timezone()
-    start = datetime.datetime.combine(request.period_start, datetime.time(), tzinfo=tz)
-    end = datetime.datetime.combine(
-        request.period_end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
-    )
-    return start, end
-
-
-def _months(request: SectionRequest) -> list[datetime.date]:
-    month, last = request.period_start.replace(day=1), request.period_end.replace(day=1)
-    months = []
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _month_of(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value, timezone.get_default_timezone()).date().replace(day=1)
-    return value.replace(day=1)
-
-
-def _by_month(queryset, field: str):
-    return queryset.annotate(month=TruncMonth(field, tzinfo=timezone.get_default_timezone())).order_by()
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the last day of a shorter month (31 Aug + 6 = 28/29 Feb)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _hours(value) -> float | None:
@@ -115,8 +73,8 @@ def _words(count: int, is_public: bool, one: str, many: str) -> str:
 
 
 def _requests(start, end) -> dict[datetime.date, int]:
-    rows = _by_month(MhaRequest.objects.filter(received_at__gte=start, received_at__lt=end), "received_at")
-    return {_month_of(r["month"]): r["n"] for r in rows.values("month").annotate(n=Count("pk"))}
+    rows = by_month(MhaRequest.objects.filter(received_at__gte=start, received_at__lt=end), "received_at")
+    return {month_of(r["month"]): r["n"] for r in rows.values("month").annotate(n=Count("pk"))}
 
 
 def _assessments(start, end):
@@ -125,11 +83,11 @@ def _assessments(start, end):
     assessments = MhaAssessment.objects.filter(assessed_at__gte=start, assessed_at__lt=end)
     wait = Median(EpochHours(F("assessed_at") - F("request__received_at")))
     outcomes: dict[datetime.date, dict[str, int]] = defaultdict(dict)
-    for row in _by_month(assessments, "assessed_at").values("month", "outcome").annotate(n=Count("pk")):
-        outcomes[_month_of(row["month"])][row["outcome"]] = row["n"]
+    for row in by_month(assessments, "assessed_at").values("month", "outcome").annotate(n=Count("pk")):
+        outcomes[month_of(row["month"])][row["outcome"]] = row["n"]
     medians = {
-        _month_of(row["month"]): row["median"]
-        for row in _by_month(assessments, "assessed_at").values("month").annotate(median=wait)
+        month_of(row["month"]): row["median"]
+        for row in by_month(assessments, "assessed_at").values("month").annotate(median=wait)
     }
     overall = assessments.aggregate(median=wait)["median"]
     return outcomes, medians, overall
@@ -299,7 +257,7 @@ def _rota_table(months, gaps, is_public) -> tuple[Table, dict]:
 
 def _register_table(valid, expiring, day, horizon, is_public) -> Table:
     table = Table(
-        title=f"AMHP register at {_day(day)}",
+        title=f"AMHP register at {long_date(day)}",
         columns=["Register", "AMHPs"],
         note=_note(
             "An approval lasts up to 5 years (Mental Health (Approved Mental Health Professionals) "
@@ -310,7 +268,7 @@ def _register_table(valid, expiring, day, horizon, is_public) -> Table:
     table.add(["AMHPs with a valid approval", suppress(valid, is_public)])
     table.add(
         [
-            f"Of those, approvals ending by {_day(horizon)} with no renewal recorded",
+            f"Of those, approvals ending by {long_date(horizon)} with no renewal recorded",
             suppress(expiring, is_public),
         ]
     )
@@ -382,8 +340,9 @@ def _summary(request, totals, outcome_totals, overall, rota_totals, register, is
     valid, expiring, horizon = register
     detained = sum(outcome_totals[o] for o in (Outcome.S2, Outcome.S3, Outcome.S4))
     first = (
-        f"From {_day(request.period_start)} to {_day(request.period_end)}, the AMHP service received "
-        f"{_words(totals['requests'], p, 'request', 'requests')} for a Mental Health Act assessment and "
+        f"From {long_date(request.period_start)} to {long_date(request.period_end)}, "
+        f"the AMHP service received {_words(totals['requests'], p, 'request', 'requests')} "
+        "for a Mental Health Act assessment and "
         f"completed {_words(totals['assessments'], p, 'assessment', 'assessments')}"
     )
     if totals["assessments"]:
@@ -399,15 +358,16 @@ def _summary(request, totals, outcome_totals, overall, rota_totals, register, is
             f"{_hours(rota_totals['hours']):g} AMHP hours short in all."
         )
     sentences.append(
-        f"At {_day(request.period_end)}, {_words(valid, p, 'AMHP held', 'AMHPs held')} a valid approval, "
-        f"{_words(expiring, p, 'of them', 'of them')} ending by {_day(horizon)} with no renewal recorded."
+        f"At {long_date(request.period_end)}, {_words(valid, p, 'AMHP held', 'AMHPs held')} a valid "
+        f"approval, {_words(expiring, p, 'of them', 'of them')} ending by {long_date(horizon)} "
+        "with no renewal recorded."
     )
     return sentences
 
 
 def build(request: SectionRequest) -> dict:
-    start, end = _bounds(request)
-    months = _months(request)
+    start, end = period_bounds(request.period_start, request.period_end)
+    months = months_of(request.period_start, request.period_end)
     is_public = request.is_public
     requests = _requests(start, end)
     outcomes, medians, overall = _assessments(start, end)

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.exports import Table, table_to_data
@@ -106,6 +107,27 @@ def month_spans(period_start: datetime.date, period_end: datetime.date) -> list[
 def day_start(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of `day` in Europe/London (BST or GMT as the day falls)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def period_bounds(period_start: datetime.date, period_end: datetime.date):
+    """Midnight starting the first day to midnight after the last, Europe/London."""
+    return day_start(period_start), end_of_day(period_end)
+
+
+def month_of(value) -> datetime.date:
+    """The first day of the London calendar month of a date or an aware datetime."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, timezone.get_default_timezone()).date().replace(day=1)
+    return value.replace(day=1)
+
+
+def by_month(queryset, field: str):
+    """The queryset grouped by the London calendar month of `field` (as `month`)."""
+    return (
+        queryset.annotate(month=TruncMonth(field, tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .order_by()
+    )
 
 
 def month_label(month: datetime.date) -> str:

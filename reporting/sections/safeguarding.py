@@ -20,8 +20,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
 from accounts.exports import Table, table_to_data
 from safeguarding.models import (
@@ -40,6 +39,7 @@ from safeguarding.sac.base import NOT_RECORDED
 from safeguarding.sac.concluded import RISK_ASSESSMENT_OUTCOMES
 
 from . import SUPPRESSED, SUPPRESSION_NOTE, SUPPRESSION_THRESHOLD, SectionRequest, register_section, suppress
+from .common import by_month, long_date, month_of, months_of, period_bounds
 
 KEY = "safeguarding"
 TITLE = "Safeguarding adults"
@@ -60,50 +60,8 @@ MONTH_COLUMNS = [
 ]
 
 
-# --- Period helpers (private: reporting/sections/common.py belongs to another area) ----------
-
-
-def _bounds(request: SectionRequest) -> tuple[datetime.datetime, datetime.datetime]:
-    """Midnight starting the first day to midnight after the last, Europe/London."""
-    tz = timezone.get_default_timezone()
-    start = datetime.datetime.combine(request.period_start, datetime.time(), tzinfo=tz)
-    end = datetime.datetime.combine(
-        request.period_end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
-    )
-    return start, end
-
-
-def _months(request: SectionRequest) -> list[datetime.date]:
-    """First days of the calendar months the period touches, oldest first."""
-    month, last = request.period_start.replace(day=1), request.period_end.replace(day=1)
-    months = []
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _in(field: str, start, end) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
-
-def _by_month(queryset, field: str):
-    """The queryset grouped by the London calendar month of `field`."""
-    return (
-        queryset.annotate(month=TruncMonth(field, tzinfo=timezone.get_default_timezone()))
-        .values("month")
-        .order_by()
-    )
-
-
-def _month_of(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value, timezone.get_default_timezone()).date().replace(day=1)
-    return value.replace(day=1)
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def percent(part: int, whole: int, is_public: bool):
@@ -140,26 +98,37 @@ def _monthly(start, end) -> dict[datetime.date, dict[str, int]]:
     rows: dict[datetime.date, dict[str, int]] = {}
 
     def put(month, **values):
-        target = rows.setdefault(_month_of(month), {})
+        target = rows.setdefault(month_of(month), {})
         for key, value in values.items():
             target[key] = target.get(key, 0) + value
 
-    for row in _by_month(Concern.objects.filter(_in("received_at", start, end)), "received_at").annotate(
-        n=Count("pk")
+    for row in (
+        by_month(Concern.objects.filter(_in("received_at", start, end)), "received_at")
+        .values("month")
+        .annotate(n=Count("pk"))
     ):
         put(row["month"], received=row["n"])
-    decided = _by_month(Concern.objects.filter(_in("decided_at", start, end)), "decided_at").annotate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("decision_due_at")))
+    decided = (
+        by_month(Concern.objects.filter(_in("decided_at", start, end)), "decided_at")
+        .values("month")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("decision_due_at"))))
     )
     for row in decided:
         put(row["month"], decided=row["n"], on_time=row["on_time"])
-    started = _by_month(Enquiry.objects.filter(_in("started_at", start, end)), "started_at").annotate(
-        s42=Count("pk", filter=Q(kind=EnquiryKind.S42)), other=Count("pk", filter=Q(kind=EnquiryKind.OTHER))
+    started = (
+        by_month(Enquiry.objects.filter(_in("started_at", start, end)), "started_at")
+        .values("month")
+        .annotate(
+            s42=Count("pk", filter=Q(kind=EnquiryKind.S42)),
+            other=Count("pk", filter=Q(kind=EnquiryKind.OTHER)),
+        )
     )
     for row in started:
         put(row["month"], s42=row["s42"], other=row["other"])
-    for row in _by_month(Enquiry.objects.filter(_in("closed_at", start, end)), "closed_at").annotate(
-        n=Count("pk")
+    for row in (
+        by_month(Enquiry.objects.filter(_in("closed_at", start, end)), "closed_at")
+        .values("month")
+        .annotate(n=Count("pk"))
     ):
         put(row["month"], concluded=row["n"])
     return rows
@@ -265,7 +234,7 @@ def _month_cells(label: str, values: dict[str, int], is_public: bool) -> list:
 
 def _open_table(waiting: int, stages: dict[str, int], end_day: datetime.date, is_public: bool) -> Table:
     table = Table(
-        title=f"Open at {_day(end_day)}",
+        title=f"Open at {long_date(end_day)}",
         columns=["Open", "Number"],
         note=_note(
             "As things stood at the end of the period: concerns received and not yet decided, and "
@@ -371,7 +340,7 @@ def _chart(months, monthly, is_public: bool) -> dict:
 def _summary(request, totals, waiting, stages, msp, is_public) -> list[str]:
     p = is_public
     first = (
-        f"From {_day(request.period_start)} to {_day(request.period_end)}, "
+        f"From {long_date(request.period_start)} to {long_date(request.period_end)}, "
         f"{_words(totals['received'], p, 'concern was', 'concerns were')} received and "
         f"{_words(totals['decided'], p, 'decision', 'decisions')} made"
     )
@@ -385,8 +354,9 @@ def _summary(request, totals, waiting, stages, msp, is_public) -> list[str]:
     )
     sentences = [
         first,
-        f"At {_day(request.period_end)}, {_words(waiting, p, 'concern was', 'concerns were')} waiting for "
-        f"a decision and {_words(sum(stages.values()), p, 'enquiry was', 'enquiries were')} open.",
+        f"At {long_date(request.period_end)}, {_words(waiting, p, 'concern was', 'concerns were')} "
+        f"waiting for a decision and "
+        f"{_words(sum(stages.values()), p, 'enquiry was', 'enquiries were')} open.",
     ]
     expressed = sum(msp["achieved"].values())
     if expressed:
@@ -438,8 +408,8 @@ DEFINITIONS = [
 
 
 def build(request: SectionRequest) -> dict:
-    start, end = _bounds(request)
-    months = _months(request)
+    start, end = period_bounds(request.period_start, request.period_end)
+    months = months_of(request.period_start, request.period_end)
     is_public = request.is_public
     monthly = _monthly(start, end)
     month_table, totals = _month_table(months, monthly, is_public)
