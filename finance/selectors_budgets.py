@@ -20,6 +20,7 @@ from .models import (
     BudgetLine,
     CareType,
     Contribution,
+    FinanceServiceLine,
     ForecastAdjustment,
     IncomeType,
     LineSection,
@@ -90,6 +91,11 @@ def home_panel_budgets(user, limit: int = 6) -> list[PooledBudget]:
         .select_related("agreement")
         .order_by("-year", "agreement__name")[:limit]
     )
+
+
+def active_service_lines():
+    """The service lines the pool reports by now, in the tables' order."""
+    return FinanceServiceLine.objects.filter(is_active=True)
 
 
 def partner_organisations():

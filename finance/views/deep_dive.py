@@ -24,8 +24,9 @@ from accounts.templatetags.tables import format_money
 from cases.models import AccessAction
 
 from .. import deep_dive as dd
-from ..models import CareType, FinanceServiceLine, PooledBudget
+from ..models import CareType, PooledBudget
 from ..permissions import get_budget_for_user
+from ..selectors_budgets import active_service_lines
 
 PAGES = {
     "top": "Top 10 most expensive",
@@ -56,7 +57,7 @@ def _given(data) -> dict:
 def _service_line_field():
     return forms.ModelChoiceField(
         label="Service line",
-        queryset=FinanceServiceLine.objects.filter(is_active=True),
+        queryset=active_service_lines(),
         required=False,
         empty_label="All service lines",
         error_messages={"invalid_choice": "Select a service line from the list"},
