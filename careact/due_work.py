@@ -95,12 +95,45 @@ def _plan_rule(*, light_touch: bool) -> _PlanRule:
         obligation=in_place,
         # PostgreSQL clamps a missing day to the month's last, as review_rules.add_months.
         due=f"(GREATEST(p.agreed_on, latest.held_on) + interval '{months} months')::date",
-        join=f"LEFT JOIN LATERAL (SELECT max(rv.held_on) AS held_on FROM {_t(Review)} rv "  # noqa: S608
-        "WHERE rv.plan_id = p.id) latest ON true",
+        # One pass over the reviews, grouped, rather than a lookup per plan: at a million
+        # plans the lookups were most of the sweep (tests/perf/bench_reminder_sweep.py).
+        join=f"LEFT JOIN (SELECT rv.plan_id, max(rv.held_on) AS held_on FROM {_t(Review)} rv "  # noqa: S608
+        "GROUP BY rv.plan_id) latest ON latest.plan_id = p.id",
         lead_days=REVIEW_LEAD_DAYS,
         min_days_after_agreed=28 * months,
         has_review=has_review,
     )
+
+
+DUE_NOW = "careact_plan_due_now"  # a temporary table, one deriver's transaction long
+
+
+def _load_plans_due(rule: _PlanRule, params: dict) -> None:
+    """Work out, once, each plan's current due date for the plans the three steps need:
+    those due within the lead time, and those with an open reminder of this kind.
+
+    The resolve, reassign and create steps then join this small table instead of each
+    recomputing the latest review per plan (three passes over a million plans before).
+    """
+    plans, cases, reminders = _t(CarePlan), _t(Case), _t(Reminder)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {DUE_NOW}")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE {DUE_NOW} ON COMMIT DROP AS
+            SELECT p.id AS plan_id, {rule.due} AS due_on, p.person_id, p.team_id, c.worker_id
+            FROM {plans} p {rule.join}
+            LEFT JOIN {cases} c ON c.id = p.case_id AND c.status = 'open'
+            LEFT JOIN (SELECT DISTINCT {_record_id()} AS plan_id FROM {reminders} r
+                       WHERE r.kind = %(kind)s AND r.resolved_at IS NULL) reminded ON reminded.plan_id = p.id
+            WHERE {rule.obligation}
+              AND ((p.agreed_on <= %(agreed_by)s AND {rule.due} <= %(horizon)s)
+                   OR reminded.plan_id IS NOT NULL)
+            """,  # noqa: S608  (table names from model metadata; values are parameters)
+            params,
+        )
+        cursor.execute(f"ALTER TABLE {DUE_NOW} ADD PRIMARY KEY (plan_id)")
+        cursor.execute(f"ANALYZE {DUE_NOW}")
 
 
 def plan_deriver(*, kind: str, plan_kind: str, light_touch: bool, title: str):
@@ -110,48 +143,50 @@ def plan_deriver(*, kind: str, plan_kind: str, light_touch: bool, title: str):
         from cases import services
 
         rule = _plan_rule(light_touch=light_touch)
-        params = {"kind": kind, "plan_kind": plan_kind}
-        plans, cases, reminders = _t(CarePlan), _t(Case), _t(Reminder)
+        horizon = today + datetime.timedelta(days=rule.lead_days)
+        params = {
+            "kind": kind,
+            "plan_kind": plan_kind,
+            # A necessary bound that lets the partial index on active plans prune.
+            "agreed_by": horizon - datetime.timedelta(days=rule.min_days_after_agreed),
+            "horizon": horizon,
+        }
+        _load_plans_due(rule, params)
+        plans, reminders = _t(CarePlan), _t(Reminder)
         resolved = services.resolve_reminders_from_select(
             f"""
-            SELECT r.id,
+            SELECT stale.id,
                    CASE WHEN p.id IS NULL THEN 'The plan was removed'
                         WHEN p.status = 'superseded' THEN 'The plan was replaced by a revised plan'
                         WHEN p.status <> 'active' THEN 'The plan is no longer in place'
                         WHEN {rule.has_review} THEN 'A review of the plan was recorded'
                         ELSE 'The date the plan was agreed changed' END
-            FROM {reminders} r LEFT JOIN {plans} p ON p.id = {_record_id()} {rule.join}
-            WHERE r.kind = %(kind)s AND r.resolved_at IS NULL
-              AND NOT COALESCE(({rule.obligation}) AND {rule.due} = r.due_on, false)
+            FROM (SELECT r.id, {_record_id()} AS plan_id FROM {reminders} r
+                  LEFT JOIN {DUE_NOW} d ON d.plan_id = {_record_id()} AND d.due_on = r.due_on
+                  WHERE r.kind = %(kind)s AND r.resolved_at IS NULL AND d.plan_id IS NULL) stale
+            LEFT JOIN {plans} p ON p.id = stale.plan_id
             """,  # noqa: S608  (table names from model metadata; values are parameters)
             params,
             now=now,
         )
         reassigned = services.reassign_reminders_from_select(
             f"""
-            SELECT r.id, c.worker_id, p.team_id
-            FROM {reminders} r JOIN {plans} p ON p.id = {_record_id()}
-            LEFT JOIN {cases} c ON c.id = p.case_id AND c.status = 'open'
+            SELECT r.id, d.worker_id, d.team_id
+            FROM {reminders} r JOIN {DUE_NOW} d ON d.plan_id = {_record_id()}
             WHERE r.kind = %(kind)s AND r.resolved_at IS NULL
             """,  # noqa: S608  (table names from model metadata; values are parameters)
             params,
         )
-        horizon = today + datetime.timedelta(days=rule.lead_days)
         created = services.create_reminders_from_select(
             f"""
-            SELECT %(prefix)s || p.id, %(kind)s, {rule.due}, %(title)s,
-                   '/care/plans/' || p.id || '/', p.person_id, p.team_id, c.worker_id
-            FROM {plans} p {rule.join} LEFT JOIN {cases} c ON c.id = p.case_id AND c.status = 'open'
-            WHERE {rule.obligation} AND p.agreed_on <= %(agreed_by)s AND {rule.due} <= %(horizon)s
+            SELECT %(prefix)s || d.plan_id, %(kind)s, d.due_on, %(title)s,
+                   '/care/plans/' || d.plan_id || '/', d.person_id, d.team_id, d.worker_id
+            FROM {DUE_NOW} d
+            WHERE d.due_on <= %(horizon)s
+              AND NOT EXISTS (SELECT 1 FROM {reminders} r WHERE r.subject = %(prefix)s || d.plan_id
+                              AND r.kind = %(kind)s AND r.due_on = d.due_on)
             """,  # noqa: S608  (table names from model metadata; values are parameters)
-            {
-                **params,
-                "prefix": PLAN_SUBJECT,
-                "title": title,
-                # A necessary bound that lets the partial index on active plans prune.
-                "agreed_by": horizon - datetime.timedelta(days=rule.min_days_after_agreed),
-                "horizon": horizon,
-            },
+            {**params, "prefix": PLAN_SUBJECT, "title": title},
             now=now,
         )
         return DueWorkCounts(created=created, resolved=resolved, reassigned=reassigned)

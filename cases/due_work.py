@@ -57,6 +57,19 @@ def kind_labels() -> dict[str, str]:
     return {d.kind: d.label for d in registered_kinds()}
 
 
+ANALYZE_AFTER_CHANGES = 10_000
+
+
+def _refresh_reminder_statistics() -> None:
+    """After a kind adds or closes thousands of reminders, refresh the planner's statistics
+    before the next kind joins against them: planned on the old figures (a handful of rows),
+    the next kind's joins ran as row-by-row loops (tests/perf/bench_reminder_sweep.py)."""
+    from cases.models import Reminder
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Reminder._meta.db_table)}")
+
+
 class SweepIncomplete(Exception):
     """Some kinds failed (each rolled back alone); the others were committed."""
 
@@ -84,11 +97,15 @@ def run_sweep(today: datetime.date | None = None, *, kinds=None) -> dict[str, di
                     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"due_work:{deriver.kind}"])
                     # Compiling these one-off scans costs seconds and saves nothing.
                     cursor.execute("SET LOCAL jit = off")
+                    # Room to hash a register's worth of rows in memory, not spill to disk.
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
                 counts = deriver.derive(today, timezone.now())
         except Exception as exc:
             logger.exception("Due work %s failed and was rolled back", deriver.kind)
             failed[deriver.kind] = exc
             continue
+        if counts.created + counts.resolved >= ANALYZE_AFTER_CHANGES:
+            _refresh_reminder_statistics()
         elapsed_ms = round((time.monotonic() - started) * 1000)
         results[deriver.kind] = {
             "created": counts.created,
